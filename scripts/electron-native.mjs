@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Builds better-sqlite3 for Electron's ABI, apart from the Node build in node_modules.
+//
+// node_modules/better-sqlite3 stays compiled for Node (tests, CLI, browser-mode server). The
+// Electron app loads its own copy through better-sqlite3's `nativeBinding` option:
+//   dev:       .electron-native/better_sqlite3.node
+//   packaged:  <resources>/better_sqlite3.node   (electron-builder extraResources)
+//
+// How: copy node_modules/better-sqlite3 into .electron-native/node_modules/, rebuild it there with
+// @electron/rebuild for the installed electron version, copy the addon to
+// .electron-native/better_sqlite3.node and record what it was built for in build-info.json.
+//
+// Needs the internet: node-gyp downloads Electron's headers (electronjs.org), and a prebuilt
+// binary may be fetched from GitHub. Run by `npm run dist` and, when missing, by `npm start`.
+//
+// Usage: node scripts/electron-native.mjs [--force]
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, '.electron-native');
+const addonOut = join(outDir, 'better_sqlite3.node');
+const infoOut = join(outDir, 'build-info.json');
+const require = createRequire(join(root, 'package.json'));
+
+function fail(message) {
+  console.error(`electron-native: ${message}`);
+  process.exit(1);
+}
+
+function readJson(file) {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+let electronVersion;
+let sqliteDir;
+let sqliteVersion;
+try {
+  electronVersion = readJson(require.resolve('electron/package.json')).version;
+} catch {
+  fail('the "electron" package is not installed (run npm install first).');
+}
+try {
+  sqliteDir = dirname(require.resolve('better-sqlite3/package.json'));
+  sqliteVersion = readJson(join(sqliteDir, 'package.json')).version;
+} catch {
+  fail('the "better-sqlite3" package is not installed (run npm install first).');
+}
+
+const wanted = { electron: electronVersion, betterSqlite3: sqliteVersion, platform: process.platform, arch: process.arch };
+const force = process.argv.includes('--force');
+if (!force && existsSync(addonOut) && existsSync(infoOut)) {
+  try {
+    const have = readJson(infoOut);
+    if (Object.entries(wanted).every(([k, v]) => have[k] === v)) {
+      console.log(`electron-native: ${addonOut} is up to date (Electron ${electronVersion}, better-sqlite3 ${sqliteVersion}).`);
+      process.exit(0);
+    }
+  } catch {
+    // rebuild below
+  }
+}
+
+let rebuild;
+try {
+  ({ rebuild } = await import('@electron/rebuild'));
+} catch {
+  fail('@electron/rebuild is not installed (it is a devDependency: run npm install).');
+}
+
+// A tiny project holding only better-sqlite3, so @electron/rebuild touches nothing else.
+const work = join(outDir, 'project');
+rmSync(work, { recursive: true, force: true });
+mkdirSync(join(work, 'node_modules'), { recursive: true });
+writeFileSync(
+  join(work, 'package.json'),
+  JSON.stringify({ name: 'bullpen-electron-native', private: true, version: '0.0.0', dependencies: { 'better-sqlite3': sqliteVersion } }, null, 2),
+);
+const target = join(work, 'node_modules', 'better-sqlite3');
+cpSync(sqliteDir, target, {
+  recursive: true,
+  // leave the Node build behind: the Electron one is compiled from the sources and deps/
+  filter: (src) => !src.startsWith(join(sqliteDir, 'build')) && !src.includes(`${join(sqliteDir, 'node_modules')}`),
+});
+
+console.log(`electron-native: building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (${process.platform}-${process.arch}) …`);
+try {
+  await rebuild({
+    buildPath: work,
+    electronVersion,
+    arch: process.arch,
+    onlyModules: ['better-sqlite3'],
+    force: true,
+    mode: 'sequential',
+  });
+} catch (err) {
+  const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  fail(
+    `could not build better-sqlite3 for Electron ${electronVersion}: ${reason}\n` +
+      "This step needs the internet: node-gyp downloads Electron's headers from electronjs.org (and a prebuilt binary\n" +
+      'may be fetched from GitHub), plus a C++ toolchain (python3, make, g++ / Xcode / Visual Studio Build Tools).\n' +
+      'Run `node scripts/electron-native.mjs` again on a machine with internet access. The Node build in\n' +
+      'node_modules/better-sqlite3 is untouched, so tests, the CLI and `npm run serve` keep working.',
+  );
+}
+
+const built = join(target, 'build', 'Release', 'better_sqlite3.node');
+if (!existsSync(built)) fail(`the rebuild finished but ${built} is missing.`);
+copyFileSync(built, addonOut);
+writeFileSync(infoOut, JSON.stringify({ ...wanted, builtAt: new Date().toISOString() }, null, 2) + '\n');
+console.log(`electron-native: wrote ${addonOut}`);

@@ -1,0 +1,186 @@
+/**
+ * The Electron security policy as plain data and pure functions, so it can be unit-tested without
+ * Electron (this module must not import `electron`). main.ts applies it; see Electron's security
+ * checklist: https://www.electronjs.org/docs/latest/tutorial/security
+ */
+
+/** The custom scheme the packaged renderer is served from (`app://bullpen/index.html`). */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'bullpen';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+
+/** IPC channel names shared by main and preload. */
+export const IPC_CHANNELS = {
+  request: 'bullpen:request',
+  frames: 'bullpen:frames',
+  push: 'bullpen:push',
+} as const;
+
+/** The webPreferences every Bullpen window gets (minus the preload path, added by main.ts). */
+export const SECURE_WEB_PREFERENCES = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  experimentalFeatures: false,
+  webviewTag: false,
+  navigateOnDragDrop: false,
+  spellcheck: false,
+  safeDialogs: true,
+} as const;
+
+export type SecureWebPreferences = typeof SECURE_WEB_PREFERENCES;
+
+/**
+ * Content-Security-Policy of the packaged renderer. Everything comes from the app's own origin;
+ * no eval, no remote hosts. `style-src 'unsafe-inline'` is there for libraries that inject <style>
+ * elements (charts, three.js helpers); `blob:` workers and images for three.js/canvas output.
+ */
+export const PRODUCTION_CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:', 'blob:'],
+  'font-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'worker-src': ["'self'", 'blob:'],
+  'media-src': ["'self'", 'blob:'],
+  'object-src': ["'none'"],
+  'frame-src': ["'none'"],
+  'child-src': ["'self'", 'blob:'],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+  'frame-ancestors': ["'none'"],
+};
+
+export function cspString(directives: Readonly<Record<string, readonly string[]>>): string {
+  return Object.entries(directives)
+    .map(([k, v]) => `${k} ${v.join(' ')}`)
+    .join('; ');
+}
+
+export const PRODUCTION_CSP = cspString(PRODUCTION_CSP_DIRECTIVES);
+
+/**
+ * CSP while developing against the electron-vite dev server (never used when packaged): Vite's
+ * HMR client needs a WebSocket to the dev server and React Refresh injects an inline preamble.
+ */
+export function devCsp(devServerUrl: string): string {
+  const u = new URL(devServerUrl);
+  const ws = `${u.protocol === 'https:' ? 'wss' : 'ws'}://${u.host}`;
+  return cspString({
+    ...PRODUCTION_CSP_DIRECTIVES,
+    'script-src': ["'self'", "'unsafe-inline'"],
+    'connect-src': ["'self'", ws],
+  });
+}
+
+/** Extra response headers for every renderer response. */
+export function securityHeaders(csp: string): Record<string, string> {
+  return {
+    'Content-Security-Policy': csp,
+    'X-Content-Type-Options': 'nosniff',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Referrer-Policy': 'no-referrer',
+  };
+}
+
+/** The origin (scheme://host[:port]) of a URL, or null when it has none or does not parse. */
+export function originOf(url: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  // WHATWG URL gives custom schemes an opaque ("null") origin; build it from the parts instead.
+  if (!u.host) return null;
+  return `${u.protocol}//${u.host}`;
+}
+
+/**
+ * True when an IPC message comes from the app's own page: the sender frame's URL has exactly the
+ * allowed origin (app://bullpen when packaged, the dev server when developing). Anything else —
+ * file://, remote sites, data:, about:blank, a look-alike host — is refused.
+ */
+export function isAllowedSenderUrl(url: string | undefined | null, allowedOrigin: string): boolean {
+  if (typeof url !== 'string' || url.length === 0) return false;
+  const origin = originOf(url);
+  const allowed = originOf(allowedOrigin);
+  return origin !== null && allowed !== null && origin === allowed;
+}
+
+/** Navigation is never allowed away from the app's page: the renderer is a single page. */
+export function isAllowedNavigation(_url: string): boolean {
+  return false;
+}
+
+/**
+ * Resolves an `app://bullpen/...` request to a file path under `root`, or null when the URL is
+ * foreign or tries to escape the root (`..`, encoded separators, absolute paths). `sep` and `join`
+ * come from node:path so this stays pure and testable.
+ */
+export function resolveAppRequest(
+  requestUrl: string,
+  root: string,
+  pathJoin: (...parts: string[]) => string,
+  sep: string,
+): string | null {
+  let u: URL;
+  try {
+    u = new URL(requestUrl);
+  } catch {
+    return null;
+  }
+  if (u.protocol !== `${APP_SCHEME}:` || u.host !== APP_HOST) return null;
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(u.pathname);
+  } catch {
+    return null;
+  }
+  if (pathname === '/' || pathname === '') pathname = '/index.html';
+  if (pathname.includes('\0') || pathname.includes('\\')) return null;
+  const segments = pathname.split('/').filter((s) => s.length > 0);
+  if (segments.some((s) => s === '..' || s === '.')) return null;
+  const full = pathJoin(root, ...segments);
+  const rootWithSep = root.endsWith(sep) ? root : root + sep;
+  if (!full.startsWith(rootWithSep)) return null;
+  return full;
+}
+
+const MIME: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.otf': 'font/otf',
+  '.wasm': 'application/wasm',
+  '.glb': 'model/gltf-binary',
+  '.gltf': 'model/gltf+json',
+  '.hdr': 'application/octet-stream',
+  '.csv': 'text/csv; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export function mimeTypeOf(filePath: string): string {
+  const dot = filePath.lastIndexOf('.');
+  const ext = dot >= 0 ? filePath.slice(dot).toLowerCase() : '';
+  return MIME[ext] ?? 'application/octet-stream';
+}

@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { APP_VERSION } from '../host/app-version';
+import { registerBench } from './commands/bench';
+import { registerNotBuilt } from './commands/not-built';
+import { registerServe } from './commands/serve';
+import { registerSim } from './commands/sim';
+
+/** The `bullpen` command line: one program, subcommands registered by the features that own them. */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('bullpen')
+    .description('Bullpen — a trading floor of AI agents on a simulated market. Headless tools.')
+    .version(APP_VERSION, '-v, --version')
+    .option('--db <file>', 'library database file (default: the Bullpen data folder, or $BULLPEN_DATA_DIR)')
+    .showHelpAfterError()
+    .configureHelp({ sortSubcommands: false });
+  registerSim(program);
+  registerNotBuilt(program);
+  registerBench(program);
+  registerServe(program);
+  return program;
+}

@@ -1,0 +1,7 @@
+export { SessionHost } from './session-host';
+export type { SessionHostOptions, SessionRecorder, WorkerFactory } from './session-host';
+export { createRouter } from './router';
+export type { Router } from './router';
+export { nodeWorkerFactory, bundledWorkerFactory, SIM_WORKER_URL } from './node-worker';
+export type { NodeWorkerOptions } from './node-worker';
+export { APP_VERSION } from './app-version';

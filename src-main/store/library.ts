@@ -1,0 +1,235 @@
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { SessionConfig } from '../../src-shared/config';
+
+/**
+ * The library database: one SQLite file per library. better-sqlite3, WAL, foreign keys on, schema
+ * versions in `PRAGMA user_version`, the file marked as Bullpen's with `PRAGMA application_id`.
+ * A file that is not SQLite, a SQLite file that belongs to something else, or a library written by
+ * a newer Bullpen is refused with a clear message and never modified.
+ */
+
+/** "BPEN" — marks a SQLite file as a Bullpen library. */
+export const BULLPEN_APPLICATION_ID = 0x4250454e;
+
+interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/** Ordered schema migrations; migration N brings user_version from N-1 to N. Never edit a shipped one. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'sessions',
+    sql: `
+      CREATE TABLE sessions (
+        id          TEXT PRIMARY KEY,
+        seed        INTEGER NOT NULL,
+        config      TEXT NOT NULL CHECK (json_valid(config)),
+        app_version TEXT NOT NULL,
+        started_at  TEXT NOT NULL,
+        ended_at    TEXT,
+        status      TEXT NOT NULL CHECK (status IN ('running', 'stopped', 'crashed'))
+      ) STRICT;
+      CREATE INDEX sessions_started_at ON sessions (started_at);
+    `,
+  },
+];
+
+/** The newest schema version this build knows. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export type LibraryErrorCode = 'not_sqlite' | 'not_bullpen' | 'too_new' | 'open_failed';
+
+export class LibraryError extends Error {
+  readonly code: LibraryErrorCode;
+  readonly path: string;
+  constructor(code: LibraryErrorCode, path: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LibraryError';
+    this.code = code;
+    this.path = path;
+  }
+}
+
+export interface LibraryOptions {
+  /** path to a better-sqlite3 native addon (the Electron build lives apart from the Node one) */
+  nativeBinding?: string;
+  /** the running app's version, named in the "newer library" message */
+  appVersion?: string;
+}
+
+export const SessionRunStatus = z.enum(['running', 'stopped', 'crashed']);
+export type SessionRunStatus = z.infer<typeof SessionRunStatus>;
+
+export interface SessionRecord {
+  id: string;
+  seed: number;
+  config: SessionConfig;
+  appVersion: string;
+  startedAt: string;
+  endedAt: string | null;
+  status: SessionRunStatus;
+}
+
+const SessionRowSchema = z.object({
+  id: z.string(),
+  seed: z.number().int(),
+  config: z.string(),
+  app_version: z.string(),
+  started_at: z.string(),
+  ended_at: z.string().nullable(),
+  status: SessionRunStatus,
+});
+
+function rowToRecord(raw: unknown): SessionRecord {
+  const row = SessionRowSchema.parse(raw);
+  return {
+    id: row.id,
+    seed: row.seed,
+    config: SessionConfig.parse(JSON.parse(row.config)),
+    appVersion: row.app_version,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    status: row.status,
+  };
+}
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+/** Reads the first bytes of an existing, non-empty file; refuses anything without the SQLite header. */
+function assertSqliteFile(path: string): void {
+  if (!existsSync(path)) return;
+  const st = statSync(path);
+  if (!st.isFile()) throw new LibraryError('not_sqlite', path, `"${path}" is not a file, so it cannot be a Bullpen library.`);
+  if (st.size === 0) return; // an empty file is a new, empty database to SQLite
+  const head = Buffer.alloc(SQLITE_MAGIC.length);
+  const fd = openSync(path, 'r');
+  let n = 0;
+  try {
+    n = readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (n < SQLITE_MAGIC.length || !head.equals(SQLITE_MAGIC)) {
+    throw new LibraryError(
+      'not_sqlite',
+      path,
+      `"${path}" is not a SQLite database (it lacks the SQLite file header), so it is not a Bullpen library. It was left untouched.`,
+    );
+  }
+}
+
+export class Library {
+  readonly path: string;
+  readonly db: Database.Database;
+
+  constructor(path: string, db: Database.Database) {
+    this.path = path;
+    this.db = db;
+  }
+
+  get schemaVersion(): number {
+    return Number(this.db.pragma('user_version', { simple: true }));
+  }
+
+  recordSessionStart(rec: { id: string; config: SessionConfig; appVersion: string; startedAt: string }): void {
+    this.db
+      .prepare(
+        `INSERT INTO sessions (id, seed, config, app_version, started_at, ended_at, status)
+         VALUES (?, ?, ?, ?, ?, NULL, 'running')`,
+      )
+      .run(rec.id, rec.config.seed, JSON.stringify(rec.config), rec.appVersion, rec.startedAt);
+  }
+
+  recordSessionEnd(id: string, status: Exclude<SessionRunStatus, 'running'>, endedAt: string): void {
+    this.db.prepare(`UPDATE sessions SET ended_at = ?, status = ? WHERE id = ?`).run(endedAt, status, id);
+  }
+
+  getSession(id: string): SessionRecord | null {
+    const row: unknown = this.db.prepare(`SELECT * FROM sessions WHERE id = ?`).get(id);
+    return row === undefined ? null : rowToRecord(row);
+  }
+
+  /** Most recent first. */
+  listSessions(limit = 100): SessionRecord[] {
+    const rows: unknown[] = this.db.prepare(`SELECT * FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT ?`).all(limit);
+    return rows.map(rowToRecord);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * Opens (creating if needed) the library at `path`, refusing files that are not Bullpen libraries
+ * or are newer than this build, then applies pending migrations one transaction each.
+ */
+export function openLibrary(path: string, opts: LibraryOptions = {}): Library {
+  const appVersion = opts.appVersion ?? 'unknown';
+  const memory = path === ':memory:';
+  if (!memory) {
+    assertSqliteFile(path);
+    mkdirSync(dirname(path), { recursive: true });
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(path, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  } catch (err) {
+    throw new LibraryError('open_failed', path, `Could not open the library "${path}": ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    // Identify the file before writing anything to it.
+    let appId: number;
+    let version: number;
+    let tables: number;
+    try {
+      appId = Number(db.pragma('application_id', { simple: true }));
+      version = Number(db.pragma('user_version', { simple: true }));
+      tables = Number(
+        db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().get(),
+      );
+    } catch (err) {
+      throw new LibraryError('not_bullpen', path, `"${path}" is not a readable SQLite database: ${(err as Error).message}. It was left untouched.`, {
+        cause: err,
+      });
+    }
+    const fresh = appId === 0 && version === 0 && tables === 0;
+    if (appId !== BULLPEN_APPLICATION_ID && !fresh) {
+      throw new LibraryError(
+        'not_bullpen',
+        path,
+        `"${path}" is a SQLite database but not a Bullpen library (application_id ${appId}, ${tables} table(s)). It was left untouched.`,
+      );
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new LibraryError(
+        'too_new',
+        path,
+        `The library "${path}" has schema version ${version}, but this Bullpen (${appVersion}) knows schema versions up to ${SCHEMA_VERSION}. ` +
+          `Open it with a newer Bullpen; it was left untouched.`,
+      );
+    }
+    if (!memory) db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    for (const m of MIGRATIONS) {
+      if (m.version <= version) continue;
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (m.version === 1) db.pragma(`application_id = ${BULLPEN_APPLICATION_ID}`);
+        db.pragma(`user_version = ${m.version}`);
+      })();
+    }
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new Library(path, db);
+}

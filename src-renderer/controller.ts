@@ -1,0 +1,257 @@
+import type { Method, Params, PushMessage, Result, SessionInfo } from '../src-shared/api';
+import type { Speed } from '../src-shared/config';
+import type { BullpenEvent } from '../src-shared/events';
+import type { FrameBatch } from '../src-shared/frame';
+import { createTransport, type Transport } from './api';
+import { frames, ingestBatch, observedTickRate, resetFrames } from './frames';
+import { useFloor, type BoardRow, type FeedEvent } from './store';
+import { renderStats } from './floor/stats';
+
+/**
+ * Wires the transport to the store: the start-up sequence (connect → session.info → session.start
+ * when there is none), pushes, frames, the 10 Hz panel refresh, and the commands the UI sends.
+ */
+
+let transport: Transport | null = null;
+let bootSeq = 0;
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function decimalsFor(tickSize: number): number {
+  if (!(tickSize > 0)) return 2;
+  return Math.min(6, Math.max(0, Math.ceil(-Math.log10(tickSize) - 1e-9)));
+}
+
+function call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
+  if (!transport) return Promise.reject(new Error('no transport'));
+  return transport.call(method, params);
+}
+
+function applyInfo(info: SessionInfo | null): void {
+  const st = useFloor.getState();
+  if (st.info?.sessionId !== info?.sessionId) {
+    st.clearFeed();
+    resetFrames();
+  }
+  st.setInfo(info);
+}
+
+async function boot(): Promise<void> {
+  const seq = ++bootSeq;
+  const st = useFloor.getState();
+  st.setPhase('loading');
+  try {
+    let info = await call('session.info', {});
+    if (seq !== bootSeq) return;
+    if (!info) {
+      useFloor.getState().setPhase('starting');
+      info = await call('session.start', {});
+      if (seq !== bootSeq) return;
+    }
+    applyInfo(info);
+    const status = await call('session.status', {});
+    if (seq !== bootSeq) return;
+    useFloor.getState().setStatus(status);
+    try {
+      const recent = await call('events.recent', { limit: 100, types: ['headline', 'alert'] });
+      if (seq === bootSeq) onEvents(recent);
+    } catch (err) {
+      console.warn('[bullpen] events.recent failed', err);
+    }
+  } catch (err) {
+    if (seq !== bootSeq) return;
+    useFloor.getState().setPhase('error', errorText(err));
+  }
+}
+
+function onEvents(events: BullpenEvent[]): void {
+  const feed: FeedEvent[] = [];
+  const sid = useFloor.getState().info?.sessionId;
+  for (const e of events) {
+    if (sid && e.sessionId !== sid) continue;
+    if (e.type === 'headline' || e.type === 'alert' || e.type === 'input') feed.push(e);
+    else if (e.type === 'decision') {
+      const prev = frames.decisions.get(e.agent);
+      if (!prev || prev.seq <= e.seq) frames.decisions.set(e.agent, e);
+    }
+  }
+  if (feed.length) useFloor.getState().addFeed(feed);
+}
+
+function onPush(msg: PushMessage): void {
+  const st = useFloor.getState();
+  switch (msg.push) {
+    case 'status':
+      st.setStatus(msg.status);
+      break;
+    case 'session':
+      applyInfo(msg.info);
+      if (!msg.info) st.setPhase('none');
+      break;
+    case 'events':
+      onEvents(msg.events);
+      break;
+    default:
+      break;
+  }
+}
+
+function onFrames(batch: FrameBatch): void {
+  ingestBatch(batch);
+  renderStats.framesReceived++;
+  renderStats.lastTick = batch.toTick;
+}
+
+// ---- 10 Hz panel refresh ------------------------------------------------------------------------
+
+let lastVersion = -1;
+let lastReceived = 0;
+let lastRateAt = performance.now();
+let batchRate = 0;
+
+function refreshPanels(): void {
+  const st = useFloor.getState();
+  const now = performance.now();
+  if (now - lastRateAt >= 1000) {
+    batchRate = ((frames.received - lastReceived) * 1000) / (now - lastRateAt);
+    lastReceived = frames.received;
+    lastRateAt = now;
+  }
+  const patch: Parameters<typeof st.setMarket>[0] = {
+    fps: Math.round(renderStats.fps),
+    observedTickRate: observedTickRate(),
+    batchRate,
+  };
+  const b = frames.batch;
+  const info = st.info;
+  const framesMatch = b !== null && info !== null && b.sessionId === info.sessionId;
+  const statusTick = st.status && st.status.sessionId === info?.sessionId ? st.status.tick : 0;
+  patch.tick = framesMatch ? Math.max(b.toTick, statusTick) : statusTick;
+  if (framesMatch && frames.version !== lastVersion) {
+    lastVersion = frames.version;
+    const s = b.latest.symbols;
+    const rows: BoardRow[] = [];
+    for (let i = 0; i < s.last.length; i++) {
+      const sym = info.roster.symbols[i];
+      const last = s.last[i] ?? 0;
+      const open = s.open[i] ?? 0;
+      rows.push({
+        index: i,
+        name: sym?.name ?? `SYM${i}`,
+        last,
+        open,
+        changePct: open > 0 ? ((last - open) / open) * 100 : 0,
+        bid: s.bid[i] ?? 0,
+        ask: s.ask[i] ?? 0,
+        regime: s.regime[i] ?? 0,
+        sentiment: s.sentiment[i] ?? 0,
+        volume: s.volume[i] ?? 0,
+        decimals: decimalsFor(sym?.tickSize ?? 0.01),
+      });
+    }
+    patch.board = rows;
+  } else if (!framesMatch && info && st.board.length !== info.roster.symbols.length) {
+    patch.board = info.roster.symbols.map((sym) => ({
+      index: sym.index,
+      name: sym.name,
+      last: sym.startPrice,
+      open: sym.startPrice,
+      changePct: 0,
+      bid: 0,
+      ask: 0,
+      regime: 0,
+      sentiment: 0,
+      volume: 0,
+      decimals: decimalsFor(sym.tickSize),
+    }));
+  }
+  st.setMarket(patch);
+}
+
+// ---- lifecycle ----------------------------------------------------------------------------------
+
+export function startController(): () => void {
+  const t = createTransport();
+  transport = t;
+  renderStats.transport = t.kind;
+  const st = useFloor.getState();
+  st.setTransportKind(t.kind);
+  const offs = [
+    t.onConnection((info) => {
+      const prev = useFloor.getState().conn.state;
+      useFloor.getState().setConn(info);
+      if (info.state === 'open' && prev !== 'open') void boot();
+      if (info.state !== 'open' && useFloor.getState().phase !== 'ready') useFloor.getState().setPhase('connecting');
+    }),
+    t.onPush(onPush),
+    t.onFrames(onFrames),
+  ];
+  const timer = setInterval(refreshPanels, 100);
+  return () => {
+    clearInterval(timer);
+    for (const off of offs) off();
+    t.close();
+    transport = null;
+  };
+}
+
+// ---- commands -----------------------------------------------------------------------------------
+
+async function command<M extends Method>(label: string, method: M, params: Params<M>): Promise<Result<M> | null> {
+  try {
+    return await call(method, params);
+  } catch (err) {
+    useFloor.getState().notify({ level: 'error', title: `${label} failed`, message: errorText(err) });
+    return null;
+  }
+}
+
+export const commands = {
+  async pause(): Promise<void> {
+    const s = await command('Pause', 'session.pause', {});
+    if (s) useFloor.getState().setStatus(s);
+  },
+  async resume(): Promise<void> {
+    const s = await command('Resume', 'session.resume', {});
+    if (s) useFloor.getState().setStatus(s);
+  },
+  async togglePause(): Promise<void> {
+    const st = useFloor.getState().status;
+    if (st?.paused) await commands.resume();
+    else await commands.pause();
+  },
+  async setSpeed(speed: Speed): Promise<void> {
+    const s = await command('Set speed', 'session.setSpeed', { speed });
+    if (s) useFloor.getState().setStatus(s);
+  },
+  async restart(): Promise<void> {
+    const info = await command('Restart', 'session.restart', {});
+    if (info) {
+      applyInfo(info);
+      const s = await command('Status', 'session.status', {});
+      if (s) useFloor.getState().setStatus(s);
+    }
+  },
+  async start(): Promise<void> {
+    useFloor.getState().setPhase('starting');
+    const info = await command('Start session', 'session.start', {});
+    if (info) {
+      applyInfo(info);
+      const s = await command('Status', 'session.status', {});
+      if (s) useFloor.getState().setStatus(s);
+    } else useFloor.getState().setPhase('none');
+  },
+  retryBoot(): void {
+    void boot();
+  },
+  reconnectNow(): void {
+    transport?.reconnectNow();
+  },
+  agentHistory(agent: number, limit = 20): Promise<Result<'agent.history'>> {
+    return call('agent.history', { agent, limit });
+  },
+};
+
+export const SPEEDS: Speed[] = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 'max'];

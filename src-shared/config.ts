@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** Limits of a session's shape; the engine and the UI both rely on them. */
+export const LIMITS = {
+  symbols: { min: 1, max: 32 },
+  crowd: { min: 0, max: 100_000 },
+  desks: { min: 1, max: 20 },
+  speed: { min: 0.25, max: 100 },
+} as const;
+
+/** Floor time per tick at 1x speed: 20 ticks per second of wall time. */
+export const TICK_MS = 50;
+export const BASE_TICKS_PER_SECOND = 1000 / TICK_MS;
+
+export const Speed = z.union([
+  z.number().min(LIMITS.speed.min).max(LIMITS.speed.max),
+  z.literal('max'),
+]);
+export type Speed = z.infer<typeof Speed>;
+
+export const SessionConfig = z
+  .object({
+    seed: z.number().int().min(0).max(0xffff_ffff).default(1),
+    symbols: z.number().int().min(LIMITS.symbols.min).max(LIMITS.symbols.max).default(4),
+    crowd: z.number().int().min(LIMITS.crowd.min).max(LIMITS.crowd.max).default(2000),
+    desks: z.number().int().min(LIMITS.desks.min).max(LIMITS.desks.max).default(5),
+    speed: Speed.default(1),
+  })
+  .strict();
+export type SessionConfig = z.infer<typeof SessionConfig>;
+export type SessionConfigInput = z.input<typeof SessionConfig>;
+
+export function defaultSessionConfig(overrides: SessionConfigInput = {}): SessionConfig {
+  return SessionConfig.parse(overrides);
+}

@@ -1,0 +1,7 @@
+export * from './config';
+export * from './roster';
+export * from './frame';
+export * from './events';
+export * from './inputs';
+export * from './api';
+export * from './worker-protocol';

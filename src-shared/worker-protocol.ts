@@ -1,0 +1,39 @@
+import type { SessionConfig, Speed } from './config';
+import type { EngineEvent } from './events';
+import type { Frame } from './frame';
+import type { Input } from './inputs';
+import type { Roster } from './roster';
+
+/**
+ * Messages between the host and the simulation worker. The worker owns the tick loop and batches:
+ * it posts at most one `batch` per ~33 ms, carrying the latest frame (buffers transferred), the
+ * per-tick series and the events of every tick since the previous batch.
+ */
+export type HostToSim =
+  | { type: 'init'; config: SessionConfig }
+  | { type: 'run' }
+  | { type: 'pause' }
+  | { type: 'speed'; speed: Speed }
+  | { type: 'input'; id: number; input: Input }
+  | { type: 'stop' };
+
+export interface SimBatch {
+  fromTick: number;
+  toTick: number;
+  latest: Frame;
+  seriesLast: Float64Array;
+  seriesVolume: Float64Array;
+  events: EngineEvent[];
+}
+
+export type SimToHost =
+  | { type: 'ready'; roster: Roster }
+  | { type: 'batch'; batch: SimBatch }
+  /** an input was queued; it applies at the start of `tick` */
+  | { type: 'inputAccepted'; id: number; tick: number }
+  | { type: 'paused'; tick: number }
+  | { type: 'stopped'; tick: number }
+  | { type: 'error'; message: string; stack?: string };
+
+/** Wall-clock interval between batches the worker posts. */
+export const SIM_BATCH_MS = 33;
