@@ -13,7 +13,9 @@
 // Needs the internet: node-gyp downloads Electron's headers (electronjs.org), and a prebuilt
 // binary may be fetched from GitHub. Run by `npm run dist` and, when missing, by `npm start`.
 //
-// Usage: node scripts/electron-native.mjs [--force]
+// Usage: node scripts/electron-native.mjs [--force] [--verbose]
+// The compiler's output goes to .electron-native/rebuild.log (and to the terminal with --verbose).
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -49,6 +51,24 @@ try {
   fail('the "better-sqlite3" package is not installed (run npm install first).');
 }
 
+// ---- the rebuild itself runs in a child process, so its (long) output can go to a log file ----
+const CHILD = 'BULLPEN_ELECTRON_NATIVE_CHILD';
+const work = join(outDir, 'project');
+const target = join(work, 'node_modules', 'better-sqlite3');
+
+if (process.env[CHILD] === '1') {
+  const { rebuild } = await import('@electron/rebuild');
+  await rebuild({
+    buildPath: work,
+    electronVersion,
+    arch: process.arch,
+    onlyModules: ['better-sqlite3'],
+    force: true,
+    mode: 'sequential',
+  });
+  process.exit(0);
+}
+
 const wanted = { electron: electronVersion, betterSqlite3: sqliteVersion, platform: process.platform, arch: process.arch };
 const force = process.argv.includes('--force');
 if (!force && existsSync(addonOut) && existsSync(infoOut)) {
@@ -63,46 +83,46 @@ if (!force && existsSync(addonOut) && existsSync(infoOut)) {
   }
 }
 
-let rebuild;
 try {
-  ({ rebuild } = await import('@electron/rebuild'));
+  require.resolve('@electron/rebuild');
 } catch {
   fail('@electron/rebuild is not installed (it is a devDependency: run npm install).');
 }
 
 // A tiny project holding only better-sqlite3, so @electron/rebuild touches nothing else.
-const work = join(outDir, 'project');
 rmSync(work, { recursive: true, force: true });
 mkdirSync(join(work, 'node_modules'), { recursive: true });
 writeFileSync(
   join(work, 'package.json'),
   JSON.stringify({ name: 'bullpen-electron-native', private: true, version: '0.0.0', dependencies: { 'better-sqlite3': sqliteVersion } }, null, 2),
 );
-const target = join(work, 'node_modules', 'better-sqlite3');
 cpSync(sqliteDir, target, {
   recursive: true,
   // leave the Node build behind: the Electron one is compiled from the sources and deps/
-  filter: (src) => !src.startsWith(join(sqliteDir, 'build')) && !src.includes(`${join(sqliteDir, 'node_modules')}`),
+  filter: (src) => !src.startsWith(join(sqliteDir, 'build')) && !src.startsWith(join(sqliteDir, 'node_modules')),
 });
 
 console.log(`electron-native: building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (${process.platform}-${process.arch}) …`);
-try {
-  await rebuild({
-    buildPath: work,
-    electronVersion,
-    arch: process.arch,
-    onlyModules: ['better-sqlite3'],
-    force: true,
-    mode: 'sequential',
-  });
-} catch (err) {
-  const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+const verbose = process.argv.includes('--verbose');
+const logFile = join(outDir, 'rebuild.log');
+const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
+  cwd: root,
+  env: { ...process.env, [CHILD]: '1' },
+  encoding: 'utf8',
+  stdio: verbose ? 'inherit' : 'pipe',
+  maxBuffer: 64 * 1024 * 1024,
+});
+if (!verbose) writeFileSync(logFile, `${child.stdout ?? ''}\n${child.stderr ?? ''}`);
+if (child.status !== 0) {
+  const log = `${child.stdout ?? ''}\n${child.stderr ?? ''}`;
+  const offline = /network connectivity|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|getaddrinfo|proxy/i.test(log);
   fail(
-    `could not build better-sqlite3 for Electron ${electronVersion}: ${reason}\n` +
+    `could not build better-sqlite3 for Electron ${electronVersion}${offline ? ': the download of Electron\'s headers failed (no internet)' : ''}.\n` +
       "This step needs the internet: node-gyp downloads Electron's headers from electronjs.org (and a prebuilt binary\n" +
       'may be fetched from GitHub), plus a C++ toolchain (python3, make, g++ / Xcode / Visual Studio Build Tools).\n' +
-      'Run `node scripts/electron-native.mjs` again on a machine with internet access. The Node build in\n' +
-      'node_modules/better-sqlite3 is untouched, so tests, the CLI and `npm run serve` keep working.',
+      `Full output: ${verbose ? 'above' : logFile}. Run \`node scripts/electron-native.mjs\` again on a machine with\n` +
+      'internet access. The Node build in node_modules/better-sqlite3 is untouched, so tests, the CLI and\n' +
+      '`npm run serve` keep working.',
   );
 }
 

@@ -2,10 +2,11 @@
 // `npm start`: launches the Bullpen desktop app.
 //  1. finds the Electron binary (without it: one clear paragraph, exit 1, no stack trace);
 //  2. builds the app with electron-vite when out/ is missing or older than the sources;
-//  3. makes sure the Electron-ABI build of better-sqlite3 exists (scripts/electron-native.mjs);
+//  3. makes sure the Electron-ABI build of better-sqlite3 exists (scripts/electron-native.mjs; if it
+//     cannot be built, says so and launches anyway: the floor runs, recording is off);
 //  4. runs `electron .` and exits with its exit code.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,27 +68,16 @@ if (builtAt === 0 || Math.max(...SOURCES.map(newestMtime)) > builtAt) {
 }
 
 // ---- 3. the Electron-ABI better-sqlite3 ---------------------------------------------------------
-const nativeAddon = join(root, '.electron-native', 'better_sqlite3.node');
-function nativeIsCurrent() {
-  if (!existsSync(nativeAddon)) return false;
-  try {
-    const info = JSON.parse(readFileSync(join(root, '.electron-native', 'build-info.json'), 'utf8'));
-    const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
-    return info.electron === electronVersion;
-  } catch {
-    return false;
-  }
-}
-if (!nativeIsCurrent()) {
-  console.log('start: building better-sqlite3 for Electron (scripts/electron-native.mjs) …');
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'electron-native.mjs')], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) {
-    bail(
-      'start: the Electron build of better-sqlite3 (.electron-native/better_sqlite3.node) is missing and could not be ' +
-        'built here; it needs the internet once (Electron headers). Run `node scripts/electron-native.mjs` where there is ' +
-        'internet access, then `npm start` again. `npm run serve` opens the same floor in a browser without it.',
-    );
-  }
+// electron-native.mjs returns at once when .electron-native/ matches the installed electron and
+// better-sqlite3; otherwise it builds (needs the internet once). Without it the app still opens the
+// floor, but cannot record sessions (it says so in a dialog).
+const native = spawnSync(process.execPath, [join(root, 'scripts', 'electron-native.mjs')], { cwd: root, stdio: 'inherit' });
+if (native.status !== 0) {
+  console.error(
+    'start: continuing without the Electron build of better-sqlite3 (.electron-native/better_sqlite3.node): the floor ' +
+      'runs, but sessions are not recorded in the library. Build it once with `node scripts/electron-native.mjs` on a ' +
+      'machine with internet access.',
+  );
 }
 
 // ---- 4. launch ----------------------------------------------------------------------------------

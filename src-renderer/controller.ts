@@ -3,6 +3,7 @@ import type { Speed } from '../src-shared/config';
 import type { BullpenEvent } from '../src-shared/events';
 import type { FrameBatch } from '../src-shared/frame';
 import { createTransport, type Transport } from './api';
+import { decimalsFor } from './format';
 import { frames, ingestBatch, observedTickRate, resetFrames } from './frames';
 import { useFloor, type BoardRow, type FeedEvent } from './store';
 import { renderStats } from './floor/stats';
@@ -19,10 +20,6 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function decimalsFor(tickSize: number): number {
-  if (!(tickSize > 0)) return 2;
-  return Math.min(6, Math.max(0, Math.ceil(-Math.log10(tickSize) - 1e-9)));
-}
 
 function call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
   if (!transport) return Promise.reject(new Error('no transport'));
@@ -31,10 +28,9 @@ function call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>
 
 function applyInfo(info: SessionInfo | null): void {
   const st = useFloor.getState();
-  if (st.info?.sessionId !== info?.sessionId) {
-    st.clearFeed();
-    resetFrames();
-  }
+  if (st.info?.sessionId !== info?.sessionId) st.clearFeed();
+  // frames may already have arrived for this session: keep them; drop another session's
+  if (frames.sessionId !== null && frames.sessionId !== info?.sessionId) resetFrames();
   st.setInfo(info);
 }
 
@@ -51,9 +47,14 @@ async function boot(): Promise<void> {
       if (seq !== bootSeq) return;
     }
     applyInfo(info);
-    const status = await call('session.status', {});
-    if (seq !== bootSeq) return;
-    useFloor.getState().setStatus(status);
+    // the floor is usable from here on; status and history also arrive by push, so their failure
+    // is not fatal
+    try {
+      const status = await call('session.status', {});
+      if (seq === bootSeq) useFloor.getState().setStatus(status);
+    } catch (err) {
+      console.warn('[bullpen] session.status failed', err);
+    }
     try {
       const recent = await call('events.recent', { limit: 100, types: ['headline', 'alert'] });
       if (seq === bootSeq) onEvents(recent);

@@ -10,12 +10,7 @@ export const APP_HOST = 'bullpen';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
-/** IPC channel names shared by main and preload. */
-export const IPC_CHANNELS = {
-  request: 'bullpen:request',
-  frames: 'bullpen:frames',
-  push: 'bullpen:push',
-} as const;
+export { IPC_CHANNELS } from './channels';
 
 /** The webPreferences every Bullpen window gets (minus the preload path, added by main.ts). */
 export const SECURE_WEB_PREFERENCES = {
@@ -112,6 +107,37 @@ export function isAllowedSenderUrl(url: string | undefined | null, allowedOrigin
   const origin = originOf(url);
   const allowed = originOf(allowedOrigin);
   return origin !== null && allowed !== null && origin === allowed;
+}
+
+/** Schemes the window may always load from: DevTools' own pages and in-memory data/blob URLs. */
+const ALWAYS_ALLOWED_SCHEMES = new Set(['devtools:', 'chrome-devtools:', 'data:', 'blob:']);
+
+/**
+ * Network policy for the app's session (defence in depth behind the CSP): a request is allowed
+ * only to the app's own origins (app://bullpen, plus the dev server's http and ws origins while
+ * developing) or to devtools/data/blob URLs. No remote content, no file://.
+ */
+export function isAllowedRequestUrl(url: string, allowedOrigins: readonly string[]): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (ALWAYS_ALLOWED_SCHEMES.has(u.protocol)) return true;
+  const origin = originOf(url);
+  return origin !== null && allowedOrigins.some((a) => originOf(a) === origin);
+}
+
+/** The origins a renderer loaded from `pageUrl` may talk to (the dev server adds its socket). */
+export function allowedOriginsFor(pageUrl: string): string[] {
+  const origin = originOf(pageUrl);
+  if (origin === null) return [];
+  const u = new URL(pageUrl);
+  if (u.protocol === 'http:' || u.protocol === 'https:') {
+    return [origin, `${u.protocol === 'https:' ? 'wss' : 'ws'}://${u.host}`];
+  }
+  return [origin];
 }
 
 /** Navigation is never allowed away from the app's page: the renderer is a single page. */

@@ -1,26 +1,14 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { FigureProvider } from './figures';
+import { engineFigures } from './engine';
 import type { NamedProvider } from './harness';
 import { hostFigures } from './host';
+import { rlFigures } from './rl';
 
-/**
- * The engine's figures come from ./engine.ts (the engine's own module). It is loaded when present,
- * so the harness works before and after it lands.
- */
-async function engineProvider(): Promise<FigureProvider | null> {
-  const url = new URL('./engine.ts', import.meta.url);
-  if (!existsSync(fileURLToPath(url))) return null;
-  const mod: unknown = await import(url.href);
-  const fn = typeof mod === 'object' && mod !== null ? (mod as { engineFigures?: unknown }).engineFigures : undefined;
-  if (typeof fn !== 'function') throw new Error('src-main/bench/engine.ts does not export engineFigures()');
-  return fn as FigureProvider;
-}
-
+/** Every figure provider, in the order the harness runs them (`bullpen bench --only engine,host,rl`). */
 export async function allProviders(only?: readonly string[]): Promise<NamedProvider[]> {
-  const list: NamedProvider[] = [];
-  const engine = await engineProvider();
-  if (engine) list.push({ name: 'engine', run: engine });
-  list.push({ name: 'host', run: (o) => hostFigures(o) });
+  const list: NamedProvider[] = [
+    { name: 'engine', run: (o) => engineFigures(o) },
+    { name: 'host', run: (o) => hostFigures(o) },
+    { name: 'rl', run: (o) => rlFigures(o) },
+  ];
   return only && only.length > 0 ? list.filter((p) => only.includes(p.name)) : list;
 }

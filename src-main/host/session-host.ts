@@ -421,7 +421,7 @@ export class SessionHost {
         if (run.stopWaiter) this.settle(run.stopWaiter, msg.tick, run, 'stop');
         break;
       case 'error':
-        this.crash(run, msg.message);
+        this.crash(run, `sim engine error: ${msg.message}`);
         break;
     }
   }
@@ -488,7 +488,10 @@ export class SessionHost {
     const paused = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {
         run.pauseWaiters = run.pauseWaiters.filter((w) => w.timer !== timer);
-        reject(internal(`The sim worker did not acknowledge pause within ${this.opts.replyTimeoutMs} ms.`));
+        const message = `sim worker stalled: it did not acknowledge pause within ${this.opts.replyTimeoutMs} ms`;
+        reject(internal(message));
+        // an unresponsive worker is a stalled one: say so instead of leaving it 'running'
+        this.crash(run, message);
       }, this.opts.replyTimeoutMs);
       run.pauseWaiters.push({ resolve, reject, timer });
     });
@@ -531,7 +534,9 @@ export class SessionHost {
     const accepted = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {
         run.inputWaiters.delete(id);
-        reject(internal(`The sim worker did not accept the input within ${this.opts.replyTimeoutMs} ms.`));
+        const message = `sim worker stalled: it did not accept an input within ${this.opts.replyTimeoutMs} ms`;
+        reject(internal(message));
+        this.crash(run, message);
       }, this.opts.replyTimeoutMs);
       run.inputWaiters.set(id, { resolve, reject, timer });
     });

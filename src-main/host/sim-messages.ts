@@ -58,7 +58,8 @@ const SimBatchSchema = z
     seriesVolume: z.instanceof(Float64Array),
     events: z.array(z.custom<EngineEvent>(isEngineEvent, 'event without type, tick or seq')),
   })
-  .refine((b) => b.toTick >= b.fromTick, 'batch.toTick < batch.fromTick')
+  // a batch may carry events but no ticks (an input applied while paused): fromTick = toTick + 1
+  .refine((b) => b.toTick >= b.fromTick - 1, 'batch.toTick < batch.fromTick - 1')
   .refine((b) => b.seriesLast.length === b.seriesVolume.length, 'series lengths differ');
 
 export const SimToHostSchema = z.discriminatedUnion('type', [

@@ -7,7 +7,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { BullpenBridge, PushMessage, RequestEnvelope, ResponseEnvelope } from '../../src-shared/api';
 import type { FrameBatch } from '../../src-shared/frame';
-import { IPC_CHANNELS } from '../app/security';
+import { IPC_CHANNELS } from '../app/channels';
 
 function subscribe<T>(channel: string, cb: (payload: T) => void): () => void {
   if (typeof cb !== 'function') throw new TypeError('bullpen: listener must be a function');

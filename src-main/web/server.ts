@@ -30,6 +30,11 @@ export interface WebServerOptions {
   token?: string;
   /** skip frame batches for a client whose ws bufferedAmount exceeds this (default 1 MiB) */
   maxBufferedBytes?: number;
+  /**
+   * disconnect a client whose buffer still exceeds this (default 64 MiB): it cannot keep up even
+   * with the event stream alone, and holding its backlog would grow the server without bound
+   */
+  maxClientBacklogBytes?: number;
   log?: (line: string) => void;
 }
 
@@ -44,6 +49,8 @@ export interface WebServer {
   clientCount(): number;
   /** frame batches skipped for slow clients since start */
   droppedFrameBatches(): number;
+  /** clients disconnected for falling too far behind */
+  disconnectedSlowClients(): number;
   close(): Promise<void>;
 }
 
@@ -78,6 +85,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const { host, router, rendererDir } = opts;
   const token = opts.token ?? randomBytes(32).toString('base64url');
   const maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
+  const maxBacklog = opts.maxClientBacklogBytes ?? 64 * 1024 * 1024;
+  let slowDisconnects = 0;
   const log = opts.log ?? ((line: string) => process.stderr.write(`[web] ${line}\n`));
   let port = 0;
   let dropped = 0;
@@ -121,9 +130,21 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
-  const sendJson = (ws: WebSocket, msg: ResponseEnvelope | PushMessage): void => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
+  /** Drops a client that cannot keep up even with the JSON stream; true when it was dropped. */
+  const tooFarBehind = (ws: WebSocket): boolean => {
+    if (ws.bufferedAmount <= maxBacklog) return false;
+    slowDisconnects++;
+    log(`disconnecting a client ${Math.round(ws.bufferedAmount / 1048576)} MiB behind (limit ${Math.round(maxBacklog / 1048576)} MiB)`);
+    clients.delete(ws);
+    ws.terminate();
+    return true;
   };
+
+  const sendWsText = (ws: WebSocket, text: string): void => {
+    if (ws.readyState === WebSocket.OPEN && !tooFarBehind(ws)) ws.send(text);
+  };
+
+  const sendJson = (ws: WebSocket, msg: ResponseEnvelope | PushMessage): void => sendWsText(ws, JSON.stringify(msg));
 
   wss.on('connection', (ws: WebSocket) => {
     clients.add(ws);
@@ -166,7 +187,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const offPush = host.onPush((msg: PushMessage) => {
     if (clients.size === 0) return;
     const text = JSON.stringify(msg);
-    for (const ws of clients) if (ws.readyState === WebSocket.OPEN) ws.send(text);
+    for (const ws of clients) sendWsText(ws, text);
   });
 
   const pinger = setInterval(() => {
@@ -198,6 +219,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     token,
     clientCount: () => clients.size,
     droppedFrameBatches: () => dropped,
+    disconnectedSlowClients: () => slowDisconnects,
     close: async () => {
       clearInterval(pinger);
       offFrames();

@@ -29,14 +29,18 @@ export class WsTransport implements Transport {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
 
-  constructor(private readonly url: string) {
+  constructor(
+    private readonly url: string,
+    private readonly hint: string | null = null,
+  ) {
     this.open();
   }
 
   static fromLocation(loc: Location = window.location): WsTransport {
     const token = new URLSearchParams(loc.search).get('token') ?? '';
     const proto = loc.protocol === 'https:' ? 'wss' : 'ws';
-    return new WsTransport(`${proto}://${loc.host}/api?token=${encodeURIComponent(token)}`);
+    const hint = token ? null : 'the page URL has no ?token= — open the exact URL that `npm run serve` printed';
+    return new WsTransport(`${proto}://${loc.host}/api?token=${encodeURIComponent(token)}`, hint);
   }
 
   private setInfo(patch: Partial<ConnInfo>): void {
@@ -68,7 +72,8 @@ export class WsTransport implements Transport {
     ws.onclose = (ev: CloseEvent) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      const reason = ev.code === 1000 ? 'closed by host' : `connection lost (code ${ev.code}${ev.reason ? `: ${ev.reason}` : ''})`;
+      let reason = ev.code === 1000 ? 'closed by host' : `connection lost (code ${ev.code}${ev.reason ? `: ${ev.reason}` : ''})`;
+      if (this.hint) reason += `; ${this.hint}`;
       this.failPending(reason);
       this.scheduleRetry(reason);
     };

@@ -72,6 +72,13 @@ export function BigBoard({ roster, layout }: { roster: Roster; layout: FloorLayo
   );
 }
 
+/** Sets a font no larger than `size` px such that `text` fits in `maxW`. */
+function fitFont(g: CanvasRenderingContext2D, text: string, weight: number, size: number, family: string, maxW: number): void {
+  g.font = `${weight} ${size}px ${family}`;
+  const w = g.measureText(text).width;
+  if (w > maxW && w > 0) g.font = `${weight} ${Math.max(8, Math.floor((size * maxW) / w))}px ${family}`;
+}
+
 function draw(canvas: HTMLCanvasElement, roster: Roster, spark: Float64Array): void {
   const g = canvas.getContext('2d');
   if (!g) return;
@@ -117,7 +124,7 @@ function draw(canvas: HTMLCanvasElement, roster: Roster, spark: Float64Array): v
   const rowH = Math.min(Math.round(H * 0.2), (H - top - 10) / perCol);
   const colW = W / cols;
   // column x positions, as fractions of the column width
-  const X = { name: 0.03, last: 0.36, chg: 0.5, regime: 0.53, sent: 0.72, spark: 0.8 };
+  const X = { name: 0.025, last: 0.3, chg: 0.47, regime: 0.5, sent: 0.7, spark: 0.79 };
   for (let c = 0; c < cols; c++) {
     const ox = c * colW;
     g.font = `600 ${Math.round(labelH * 0.45)}px ${FONT}`;
@@ -155,25 +162,28 @@ function draw(canvas: HTMLCanvasElement, roster: Roster, spark: Float64Array): v
     const up = chg > 0.0001;
     const down = chg < -0.0001;
     const chgColor = up ? BUY_HEX : down ? SELL_HEX : '#9aa5b8';
-    const big = Math.round(Math.min(rowH * 0.5, colW * 0.05));
+    const big = Math.round(Math.min(rowH * 0.46, colW * 0.036));
 
     g.textAlign = 'left';
-    g.font = `800 ${big}px ${FONT}`;
+    fitFont(g, info.name, 800, big, FONT, colW * 0.13);
     g.fillStyle = '#f2f6ff';
     g.fillText(info.name, ox + colW * X.name, mid);
 
     g.textAlign = 'right';
-    g.font = `700 ${big}px ${MONO}`;
+    const priceText = fmtPrice(last, decimalsFor(info.tickSize));
+    fitFont(g, priceText, 700, big, MONO, colW * (X.last - X.name - 0.145));
     g.fillStyle = '#ffffff';
-    g.fillText(fmtPrice(last, decimalsFor(info.tickSize)), ox + colW * X.last, mid);
-    g.font = `700 ${Math.round(big * 0.8)}px ${MONO}`;
+    g.fillText(priceText, ox + colW * X.last, mid);
+    const chgText = `${up ? '▲' : down ? '▼' : ' '} ${fmtPct(chg)}`;
+    fitFont(g, chgText, 700, Math.round(big * 0.8), MONO, colW * (X.chg - X.last - 0.015));
     g.fillStyle = chgColor;
-    g.fillText(`${up ? '▲' : down ? '▼' : ' '} ${fmtPct(chg)}`, ox + colW * X.chg, mid);
+    g.fillText(chgText, ox + colW * X.chg, mid);
 
     g.textAlign = 'left';
-    g.font = `600 ${Math.round(big * 0.58)}px ${FONT}`;
+    const regimeText = REGIME_LABEL[regime] ?? regime;
+    fitFont(g, regimeText, 600, Math.round(big * 0.58), FONT, colW * (X.sent - X.regime - 0.025));
     g.fillStyle = REGIME_HEX[regime] ?? '#9aa5b8';
-    g.fillText(REGIME_LABEL[regime] ?? regime, ox + colW * X.regime, mid);
+    g.fillText(regimeText, ox + colW * X.regime, mid);
 
     // sentiment gauge: centre line, bar toward green (positive) or red (negative)
     const gx = ox + colW * X.sent - 10;

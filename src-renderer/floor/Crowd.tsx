@@ -3,6 +3,7 @@ import { useFrame } from '@react-three/fiber';
 import {
   BufferGeometry,
   Color,
+  ConeGeometry,
   CylinderGeometry,
   DynamicDrawUsage,
   IcosahedronGeometry,
@@ -22,12 +23,16 @@ export const PIT_DEPTH = 0.6;
 
 /** A tiny standing figure, feet at y = 0. Fewer triangles for very large crowds. */
 function crowdGeometry(n: number): BufferGeometry {
-  const lowPoly = n > 20_000;
-  const body = new CylinderGeometry(0.13, 0.19, 0.5, lowPoly ? 5 : 7, 1, lowPoly).toNonIndexed();
+  if (n > 20_000) {
+    // a 4-triangle pyramid: the shader's head tint colours its tip
+    const cone = new ConeGeometry(0.2, 0.72, 4, 1, true);
+    cone.translate(0, 0.36, 0);
+    return cone;
+  }
+  const body = new CylinderGeometry(0.13, 0.19, 0.5, 6, 1).toNonIndexed();
   body.translate(0, 0.25, 0);
-  if (lowPoly) return body;
-  const head = new IcosahedronGeometry(0.12, 0);
-  head.translate(0, 0.64, 0);
+  const head = new IcosahedronGeometry(0.125, 0);
+  head.translate(0, 0.66, 0);
   body.deleteAttribute('uv');
   head.deleteAttribute('uv');
   const merged = mergeGeometries([body, head]);
@@ -48,7 +53,7 @@ function hash(i: number): number {
  */
 export function Crowd({ roster, layout }: { roster: Roster; layout: FloorLayout }) {
   const uniforms = useMemo<CrowdUniforms>(
-    () => ({ uTime: { value: 0 }, uGlow: { value: 0.22 }, uBuy: { value: BUY.clone() }, uSell: { value: SELL.clone() } }),
+    () => ({ uTime: { value: 0 }, uGlow: { value: 0.22 }, uBuy: { value: BUY.clone() }, uSell: { value: SELL.clone() }, uBodyTint: { value: 0.12 } }),
     [],
   );
 
@@ -103,6 +108,10 @@ export function Crowd({ roster, layout }: { roster: Roster; layout: FloorLayout 
   }, [mesh]);
 
   const seen = useRef(-1);
+  useEffect(() => {
+    uniforms.uBodyTint.value = roster.crowdTypes.length > 20_000 ? 0.3 : 0.12;
+  }, [roster, uniforms]);
+
   useFrame((state) => {
     uniforms.uTime.value = state.clock.elapsedTime;
     const b = frames.batch;

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useFrame, type ThreeEvent } from '@react-three/fiber';
 import {
   BoxGeometry,
@@ -21,7 +21,7 @@ import {
 import { ROLES, type Role, type Roster } from '../../src-shared/roster';
 import { frames } from '../frames';
 import { useFloor } from '../store';
-import type { FloorLayout } from './layout';
+import { DESK_SCALE, type FloorLayout } from './layout';
 import { glowMaterial } from './materials';
 import { BUY, HALT, HOLD, ROLE_COLORS, SELL } from './palette';
 import { renderStats } from './stats';
@@ -67,8 +67,8 @@ function bodyGeometry(role: Role): BufferGeometry {
   }
 }
 
-const AVATAR_SCALE = 1.35;
-const TABLE_Y = 1.0;
+const AVATAR_SCALE = 1.35 * DESK_SCALE;
+const TABLE_Y = 1.0 * DESK_SCALE;
 
 function setInstanceCount(mesh: InstancedMesh, n: number): void {
   mesh.count = n;
@@ -161,9 +161,9 @@ export function Desks({ roster, layout }: { roster: Roster; layout: FloorLayout 
       // monitor: 0.75 in front of the agent, on the table, facing the agent
       const fx = Math.sin(p.yaw);
       const fz = Math.cos(p.yaw);
-      dummy.position.set(p.x + fx * 0.95, TABLE_Y + 0.27, p.z + fz * 0.95);
+      dummy.position.set(p.x + fx * 0.95 * DESK_SCALE, TABLE_Y + 0.27 * DESK_SCALE, p.z + fz * 0.95 * DESK_SCALE);
       dummy.rotation.set(-0.18, p.yaw + Math.PI, 0, 'YXZ');
-      dummy.scale.set(1, 1, 1);
+      dummy.scale.set(DESK_SCALE, DESK_SCALE, DESK_SCALE);
       dummy.updateMatrix();
       monitors.setMatrixAt(a.index, dummy.matrix);
     }
@@ -173,7 +173,7 @@ export function Desks({ roster, layout }: { roster: Roster; layout: FloorLayout 
     // desks: table tops, front panels and a status strip along the front edge
     const tables = new InstancedMesh(new BoxGeometry(5.3, 0.1, 1.25), glowMaterial(0.05, { color: '#1c2638', roughness: 0.35, metalness: 0.4 }), Math.max(1, D));
     tables.name = 'desk-tops';
-    const panels = new InstancedMesh(new BoxGeometry(5.2, TABLE_Y - 0.05, 0.1), glowMaterial(0, { color: '#111827', roughness: 0.7 }), Math.max(1, D));
+    const panels = new InstancedMesh(new BoxGeometry(5.2, 0.95, 0.1), glowMaterial(0, { color: '#111827', roughness: 0.7 }), Math.max(1, D));
     panels.name = 'desk-panels';
     const strips = new InstancedMesh(new BoxGeometry(5.0, 0.07, 0.04), new MeshBasicMaterial({ toneMapped: false }), Math.max(1, D));
     strips.name = 'desk-strips';
@@ -181,15 +181,15 @@ export function Desks({ roster, layout }: { roster: Roster; layout: FloorLayout 
       const p = layout.desks[d];
       if (!p) continue;
       const put = (m: InstancedMesh, lz: number, y: number) => {
-        dummy.position.set(p.x + Math.sin(p.yaw) * lz, y, p.z + Math.cos(p.yaw) * lz);
+        dummy.position.set(p.x + Math.sin(p.yaw) * lz * DESK_SCALE, y, p.z + Math.cos(p.yaw) * lz * DESK_SCALE);
         dummy.rotation.set(0, p.yaw, 0);
-        dummy.scale.set(1, 1, 1);
+        dummy.scale.set(DESK_SCALE, DESK_SCALE, DESK_SCALE);
         dummy.updateMatrix();
         m.setMatrixAt(d, dummy.matrix);
       };
       put(tables, -0.05, TABLE_Y);
-      put(panels, 0.5, (TABLE_Y - 0.05) / 2);
-      put(strips, 0.57, TABLE_Y - 0.2);
+      put(panels, 0.5, (TABLE_Y - 0.05 * DESK_SCALE) / 2);
+      put(strips, 0.57, TABLE_Y - 0.2 * DESK_SCALE);
       strips.setColorAt(d, HOLD);
     }
     if (D === 0) strips.setColorAt(0, HOLD);

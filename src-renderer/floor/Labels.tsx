@@ -14,8 +14,8 @@ import {
 } from 'three';
 import type { Roster } from '../../src-shared/roster';
 import { useFloor } from '../store';
-import type { FloorLayout } from './layout';
-import { ROLE_HEX, ROLE_SHORT } from './palette';
+import { DESK_SCALE, type FloorLayout } from './layout';
+import { agentDisplay, ROLE_HEX, ROLE_SHORT } from './palette';
 
 /**
  * All name tags (agents, desks, symbols) as ONE instanced, camera-facing quad mesh sampling one
@@ -24,7 +24,8 @@ import { ROLE_HEX, ROLE_SHORT } from './palette';
  */
 
 interface LabelSpec {
-  kind: 'agent' | 'desk' | 'symbol';
+  /** agentShort: the compact pill shown instead of the full agent tag when the camera is far */
+  kind: 'agent' | 'agentShort' | 'desk' | 'symbol';
   title: string;
   sub: string;
   color: string;
@@ -61,7 +62,9 @@ function buildAtlas(specs: LabelSpec[]): { canvas: HTMLCanvasElement; cells: Cel
   const style = (kind: LabelSpec['kind']) =>
     kind === 'desk'
       ? { title: `700 ${15 * PX}px ${FONT}`, sub: `500 ${10.5 * PX}px ${FONT}`, h: 42, pad: 12 }
-      : kind === 'symbol'
+      : kind === 'agentShort'
+        ? { title: `700 ${10.5 * PX}px ${FONT}`, sub: '', h: 17, pad: 5 }
+        : kind === 'symbol'
         ? { title: `800 ${14 * PX}px ${FONT}`, sub: `500 ${9.5 * PX}px ${FONT}`, h: 36, pad: 10 }
         : { title: `650 ${12 * PX}px ${FONT}`, sub: `500 ${9.5 * PX}px ${FONT}`, h: 34, pad: 9 };
   // measure
@@ -69,8 +72,8 @@ function buildAtlas(specs: LabelSpec[]): { canvas: HTMLCanvasElement; cells: Cel
     const st = style(s.kind);
     g.font = st.title;
     const tw = g.measureText(s.title).width / PX;
-    g.font = st.sub;
-    const sw = g.measureText(s.sub).width / PX;
+    g.font = st.sub || st.title;
+    const sw = s.sub ? g.measureText(s.sub).width / PX : 0;
     return { w: Math.ceil(Math.max(tw, sw) + st.pad * 2 + 6), h: st.h };
   });
   // shelf-pack into a 2048-wide atlas
@@ -104,6 +107,21 @@ function buildAtlas(specs: LabelSpec[]): { canvas: HTMLCanvasElement; cells: Cel
     const w = cell.w - 4;
     const h = cell.h - 4;
     g.save();
+    if (s.kind === 'agentShort') {
+      roundRect(g, cx, cy, w, h, (h / 2));
+      g.fillStyle = 'rgba(10, 15, 26, 0.85)';
+      g.fill();
+      g.lineWidth = 1.5 * PX;
+      g.strokeStyle = s.color;
+      g.stroke();
+      g.fillStyle = '#f2f6ff';
+      g.font = st.title;
+      g.textAlign = 'center';
+      g.textBaseline = 'middle';
+      g.fillText(s.title, cx + w / 2, cy + h / 2 + 0.5 * PX);
+      g.restore();
+      return;
+    }
     roundRect(g, cx, cy, w, h, 7 * PX);
     g.fillStyle = s.kind === 'desk' ? 'rgba(8, 12, 22, 0.86)' : 'rgba(10, 15, 26, 0.82)';
     g.fill();
@@ -132,9 +150,12 @@ const vertexShader = /* glsl */ `
 attribute vec4 aUv;
 attribute vec2 aSize;
 attribute vec2 aState;
+attribute float aLod;
 uniform vec2 uViewport;
 uniform float uFadeNear;
 uniform float uFadeFar;
+uniform float uLodNear;
+uniform float uLodFar;
 varying vec2 vUv;
 varying float vAlpha;
 void main() {
@@ -146,11 +167,14 @@ void main() {
   vec4 clip = projectionMatrix * mv;
   vec2 px = vec2(position.x, position.y + 0.5) * aSize * scale;
   clip.xy += px / uViewport * 2.0 * clip.w;
-  // highlighted tags draw in front of the others
-  clip.z -= hl * 0.002 * clip.w;
   gl_Position = clip;
   vUv = aUv.xy + vec2(uv.x, uv.y) * aUv.zw;
-  vAlpha = aState.x * mix(mix(1.0, 0.5, t), 1.0, hl);
+  // level of detail for agent tags: full tag near (aLod 1), compact pill far (aLod 2);
+  // a highlighted (selected / hovered) agent always shows its full tag
+  float near = 1.0 - smoothstep(uLodNear, uLodFar, dist);
+  float lod = aLod < 0.5 ? 1.0 : aLod < 1.5 ? max(near, hl) : (1.0 - near) * (1.0 - hl);
+  vAlpha = aState.x * lod * mix(mix(1.0, 0.5, t), 1.0, hl);
+  if (lod < 0.01) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
 }
 `;
 
@@ -172,16 +196,14 @@ export function Labels({ roster, layout }: { roster: Roster; layout: FloorLayout
     for (const a of roster.agents) {
       const p = layout.agents[a.index];
       if (!p) continue;
-      out.push({
-        kind: 'agent',
-        title: a.name,
-        sub: ROLE_SHORT[a.role] ?? a.role,
-        color: ROLE_HEX[a.role] ?? '#9aa5b8',
-        x: p.x,
-        y: 2.55 + (p.slot % 2) * 0.42,
-        z: p.z,
-        agent: a.index,
-      });
+      const color = ROLE_HEX[a.role] ?? '#9aa5b8';
+      // above the action arrows; neighbours alternate heights so their tags overlap less
+      const y = (3.3 + (p.slot % 2) * 0.45) * DESK_SCALE;
+      const deskName = roster.desks[a.desk]?.name;
+      const disp = agentDisplay(a, deskName);
+      const sub = disp.isRole ? (deskName ?? '') : ROLE_SHORT[a.role];
+      out.push({ kind: 'agent', title: disp.title, sub, color, x: p.x, y, z: p.z, agent: a.index });
+      out.push({ kind: 'agentShort', title: disp.short, sub: '', color, x: p.x, y, z: p.z, agent: a.index });
     }
     for (const d of roster.desks) {
       const p = layout.desks[d.index];
@@ -191,9 +213,10 @@ export function Labels({ roster, layout }: { roster: Roster; layout: FloorLayout
         title: d.name,
         sub: `${d.personality} · ${d.consensus === 'confidenceWeighted' ? 'confidence-weighted' : d.consensus}`,
         color: '#8fb4ff',
-        x: p.x - Math.sin(p.yaw) * 1.6,
-        y: 4.1,
-        z: p.z - Math.cos(p.yaw) * 1.6,
+        // on the floor in front of the desk (pit side), clear of the agents' tags
+        x: p.x + Math.sin(p.yaw) * 2.6 * DESK_SCALE,
+        y: 0.05,
+        z: p.z + Math.cos(p.yaw) * 2.6 * DESK_SCALE,
         agent: -1,
       });
     }
@@ -228,6 +251,7 @@ export function Labels({ roster, layout }: { roster: Roster; layout: FloorLayout
     const uv = new Float32Array(Math.max(1, n) * 4);
     const size = new Float32Array(Math.max(1, n) * 2);
     const state = new Float32Array(Math.max(1, n) * 2);
+    const lod = new Float32Array(Math.max(1, n));
     const W = canvas.width;
     const H = canvas.height;
     cells.forEach((c, i) => {
@@ -240,7 +264,10 @@ export function Labels({ roster, layout }: { roster: Roster; layout: FloorLayout
       size[i * 2 + 1] = (c.h - 4) / PX;
       state[i * 2] = 1;
       state[i * 2 + 1] = 0;
+      const kind = specs[i]?.kind;
+      lod[i] = kind === 'agent' ? 1 : kind === 'agentShort' ? 2 : 0;
     });
+    geo.setAttribute('aLod', new InstancedBufferAttribute(lod, 1));
     geo.setAttribute('aUv', new InstancedBufferAttribute(uv, 4));
     geo.setAttribute('aSize', new InstancedBufferAttribute(size, 2));
     const stateAttr = new InstancedBufferAttribute(state, 2);
@@ -253,10 +280,13 @@ export function Labels({ roster, layout }: { roster: Roster; layout: FloorLayout
         uViewport: { value: new Vector2(1, 1) },
         uFadeNear: { value: layout.extent * 1.0 },
         uFadeFar: { value: layout.extent * 3.2 },
+        uLodNear: { value: 16 },
+        uLodFar: { value: 22 },
       },
       transparent: true,
       depthWrite: false,
-      depthTest: true,
+      // tags are a HUD: always drawn over the floor (they keep a fixed screen size anyway)
+      depthTest: false,
       side: DoubleSide,
     });
     const mesh = new InstancedMesh(geo, mat, Math.max(1, n));
@@ -290,7 +320,7 @@ export function Labels({ roster, layout }: { roster: Roster; layout: FloorLayout
   useEffect(() => {
     const arr = built.stateAttr.array as Float32Array;
     specs.forEach((s, i) => {
-      const hl = s.kind === 'agent' && (s.agent === selected || s.agent === hovered) ? 1 : 0;
+      const hl = (s.kind === 'agent' || s.kind === 'agentShort') && (s.agent === selected || s.agent === hovered) ? 1 : 0;
       arr[i * 2 + 1] = hl;
     });
     built.stateAttr.needsUpdate = true;

@@ -38,6 +38,9 @@ export interface FloorLayout {
   extent: number;
 }
 
+/** Size of a desk cluster (table, monitors, avatars) relative to the crowd's figures. */
+export const DESK_SCALE = 1.3;
+
 const R2A = 0.7548776662466927; // plastic-number low-discrepancy sequence
 const R2B = 0.5698402909980532;
 
@@ -47,7 +50,7 @@ function fract(x: number): number {
 
 export function computeLayout(roster: Roster): FloorLayout {
   const n = roster.crowdTypes.length;
-  const pitRadius = 7 + 0.11 * Math.sqrt(n);
+  const pitRadius = 6 + 0.1 * Math.sqrt(n);
   const pitInner = 1.6;
   // area per trader → instance spacing; default crowd (2000) gives scale 1
   const spacing = Math.sqrt((Math.PI * (pitRadius ** 2 - pitInner ** 2)) / Math.max(1, n));
@@ -65,7 +68,7 @@ export function computeLayout(roster: Roster): FloorLayout {
   }
   const seen = [0, 0, 0, 0];
   const crowd = new Float32Array(n * 2);
-  const gap = n > 0 ? 0.06 : 0; // a little aisle between wedges
+  const gap = n > 0 ? 0.7 / pitRadius : 0; // a little aisle between wedges
   for (let i = 0; i < n; i++) {
     const t = roster.crowdTypes[i] ?? 0;
     const k = seen[t] ?? 0;
@@ -80,14 +83,22 @@ export function computeLayout(roster: Roster): FloorLayout {
     crowd[i * 2 + 1] = Math.sin(theta) * r;
   }
 
-  // desks on an arc around the pit, open at the back (-Z)
+  // desks on two side arcs around the pit (a U open toward the viewer at +Z, with the towers and
+  // the board at the back): nothing stands between the home camera and the pit
   const D = roster.desks.length;
-  const arc = (Math.PI * 2 * 235) / 360;
-  const deskRadius = Math.max(pitRadius + 7.5, (D * 6.2) / arc);
+  const right = Math.ceil(D / 2);
+  const left = D - right;
+  const lo = (58 * Math.PI) / 180;
+  const hi = (124 * Math.PI) / 180;
+  const perSide = Math.max(right, 1);
+  const deskRadius = Math.max(pitRadius + 5 + 2 * DESK_SCALE, (perSide * 6.4 * DESK_SCALE) / (hi - lo));
   const desks: DeskPlace[] = [];
   for (let d = 0; d < D; d++) {
-    const theta = D === 1 ? 0 : -arc / 2 + (arc * d) / (D - 1);
-    const x = Math.sin(theta) * deskRadius;
+    const side = d % 2 === 0 ? 1 : -1; // alternate right, left
+    const k = Math.floor(d / 2);
+    const m = side > 0 ? right : left;
+    const theta = m <= 1 ? Math.PI / 2 : lo + ((hi - lo) * k) / (m - 1);
+    const x = side * Math.sin(theta) * deskRadius;
     const z = Math.cos(theta) * deskRadius;
     // local +Z (forward) should point at the centre
     desks.push({ x, z, yaw: Math.atan2(-x, -z) });
@@ -103,8 +114,8 @@ export function computeLayout(roster: Roster): FloorLayout {
     perDesk.set(a.desk, slot + 1);
     const m = deskMembers.get(a.desk) ?? 1;
     const u = m === 1 ? 0 : slot / (m - 1) - 0.5; // -0.5..0.5
-    const lx = u * 4.2;
-    const lz = -1.05 + 0.45 * (2 * u) ** 2; // behind the desk, outer slots curl forward
+    const lx = u * 4.2 * DESK_SCALE;
+    const lz = (-1.05 + 0.45 * (2 * u) ** 2) * DESK_SCALE; // behind the desk, outer slots curl forward
     const c = Math.cos(desk.yaw);
     const s = Math.sin(desk.yaw);
     // rotate local (lx, lz) by yaw about Y
@@ -120,16 +131,17 @@ export function computeLayout(roster: Roster): FloorLayout {
   const boardWidth = Math.min(70, Math.max(26, pitRadius * 2.4, S * 3.2));
   const towerRowZ = -(pitRadius + 4.5);
   const towers: FloorLayout['towers'] = [];
-  const groupW = Math.min(boardWidth / Math.max(1, S), 4.5);
+  const pitch = Math.min(boardWidth / Math.max(1, S), 5.2);
+  const groupW = Math.min(pitch, 4.5);
   for (let s = 0; s < S; s++) {
-    const cx = (s - (S - 1) / 2) * (boardWidth / Math.max(1, S));
+    const cx = (s - (S - 1) / 2) * pitch;
     for (let v = 0; v < V; v++) {
       const off = V === 1 ? 0 : (v / (V - 1) - 0.5) * groupW * 0.45;
       towers.push({ x: cx + off, z: towerRowZ, symbol: s, venue: v });
     }
   }
   const boardHeight = Math.max(11, Math.min(boardWidth * 0.42, 26));
-  const board = { x: 0, y: 4.5 + boardHeight / 2, z: towerRowZ - 6, width: boardWidth, height: boardHeight };
+  const board = { x: 0, y: 3.2 + boardHeight / 2, z: towerRowZ - 4.5, width: boardWidth, height: boardHeight };
 
   return {
     pitRadius,

@@ -1,4 +1,4 @@
-import { Color, MeshStandardMaterial, type MeshStandardMaterialParameters, type WebGLProgramParametersWithUniforms } from 'three';
+import { Color, MeshLambertMaterial, MeshStandardMaterial, type MeshStandardMaterialParameters, type WebGLProgramParametersWithUniforms } from 'three';
 
 /**
  * Shared material tweaks (no post-processing: everything must run on SwiftShader).
@@ -22,38 +22,46 @@ export interface CrowdUniforms {
   uGlow: { value: number };
   uBuy: { value: Color };
   uSell: { value: Color };
+  /** how much the action tints the body (the head always shows it) */
+  uBodyTint: { value: number };
 }
 
 /**
  * The crowd's material: base colour per instance (setColorAt, by crowd type), plus the trader's
  * last action from a per-instance Int8 attribute `aAction` (-1/0/1, uploaded as-is from the frame):
- * tint toward buy green / sell red, taller (buying) or crouched (selling) posture, and an idle bob.
+ * the head turns buy green / sell red (the body keeps the type colour), the figure stands taller
+ * when buying and crouches when selling, and bobs a little.
  */
-export function crowdMaterial(uniforms: CrowdUniforms): MeshStandardMaterial {
-  const m = new MeshStandardMaterial({ color: '#ffffff', roughness: 0.6, metalness: 0.05 });
+export function crowdMaterial(uniforms: CrowdUniforms): MeshLambertMaterial {
+  // Lambert: thousands of small figures need a cheap fragment shader (software GL draws every one)
+  const m = new MeshLambertMaterial({ color: '#ffffff' });
   m.onBeforeCompile = (shader: WebGLProgramParametersWithUniforms) => {
     Object.assign(shader.uniforms, uniforms);
     shader.vertexShader = shader.vertexShader
       .replace(
         '#include <common>',
-        '#include <common>\nattribute float aAction;\nuniform float uTime;\nuniform vec3 uBuy;\nuniform vec3 uSell;',
-      )
-      .replace(
-        '#include <begin_vertex>',
-        `#include <begin_vertex>
-	float bpId = float(gl_InstanceID);
-	float bpAct = aAction;
-	float bpPhase = fract(sin(bpId * 12.9898) * 43758.5453) * 6.2831;
-	float bpBob = sin(uTime * (2.2 + abs(bpAct) * 2.5) + bpPhase) * (0.025 + abs(bpAct) * 0.04);
-	float bpStretch = 1.0 + 0.22 * max(bpAct, 0.0) - 0.16 * max(-bpAct, 0.0);
-	transformed.y = transformed.y * bpStretch + bpBob;`,
+        '#include <common>\nattribute float aAction;\nuniform float uTime;\nuniform vec3 uBuy;\nuniform vec3 uSell;\nuniform float uBodyTint;',
       )
       .replace(
         '#include <color_vertex>',
         `#include <color_vertex>
 	#ifdef USE_INSTANCING_COLOR
-	vColor.xyz = mix(vColor.xyz, aAction > 0.5 ? uBuy : uSell, abs(aAction) * 0.55);
+	// figures with a head (y > 0.52 in the model; the body ends at 0.5): the head shows the action, the body the trader
+	// type; low-poly figures (no head) get a milder tint over the whole body
+	float bpHead = step(0.52, position.y);
+	float bpMix = abs(aAction) * mix(uBodyTint, 0.9, bpHead);
+	vColor.xyz = mix(vColor.xyz, aAction > 0.5 ? uBuy : uSell, bpMix);
+	vColor.xyz *= mix(1.0, 1.25, bpHead * (1.0 - abs(aAction)));
 	#endif`,
+      )
+      .replace(
+        '#include <begin_vertex>',
+        `#include <begin_vertex>
+	float bpId = float(gl_InstanceID);
+	float bpPhase = fract(sin(bpId * 12.9898) * 43758.5453) * 6.2831;
+	float bpBob = sin(uTime * (2.2 + abs(aAction) * 2.5) + bpPhase) * (0.025 + abs(aAction) * 0.04);
+	float bpStretch = 1.0 + 0.22 * max(aAction, 0.0) - 0.16 * max(-aAction, 0.0);
+	transformed.y = transformed.y * bpStretch + bpBob;`,
       );
     shader.fragmentShader = shader.fragmentShader
       .replace('#include <common>', '#include <common>\nuniform float uGlow;')

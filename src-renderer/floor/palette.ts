@@ -18,6 +18,27 @@ export const ROLE_SHORT: Record<Role, string> = {
   PortfolioBalancer: 'Balancer',
 };
 
+export const ROLE_LABEL: Record<Role, string> = {
+  MarketAnalyst: 'Market analyst',
+  RiskManager: 'Risk manager',
+  NewsTrader: 'News trader',
+  ArbitrageHunter: 'Arbitrage hunter',
+  PortfolioBalancer: 'Portfolio balancer',
+};
+
+/**
+ * How an agent is named on screen. Engine names may repeat the desk ("Trend Desk MarketAnalyst"):
+ * the desk prefix is dropped, and a bare role id becomes the readable role name.
+ */
+export function agentDisplay(agent: { name: string; role: Role }, deskName: string | undefined): { title: string; short: string; isRole: boolean } {
+  let n = agent.name.trim();
+  if (deskName && n.toLowerCase().startsWith(deskName.toLowerCase())) n = n.slice(deskName.length).trim();
+  const isRole = n === '' || n === agent.role || n.replace(/\s+/g, '') === agent.role;
+  if (isRole) return { title: ROLE_LABEL[agent.role], short: ROLE_SHORT[agent.role], isRole: true };
+  const first = n.split(/\s+/)[0] ?? n;
+  return { title: n, short: first.slice(0, 12), isRole: false };
+}
+
 export const CROWD_HEX: Record<(typeof CROWD_TYPES)[number], string> = {
   noise: '#7b8bb0',
   marketMaker: '#3aa0ff',

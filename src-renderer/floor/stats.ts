@@ -19,6 +19,7 @@
  *   window.__bullpen.drawnTick        tick of the latest frame batch drawn on the floor
  *   window.__bullpen.fps              rendered frames per second (last second)
  *   window.__bullpen.transport        'websocket' | 'ipc'
+ *   window.__bullpen.softwareGL       true on SwiftShader/llvmpipe (antialias off, DPR 1)
  */
 export interface RenderStats {
   drawCalls(): number;
@@ -35,6 +36,8 @@ export interface RenderStats {
   readonly drawnTick: number;
   readonly fps: number;
   readonly transport: string;
+  /** true when the GL renderer is software (SwiftShader/llvmpipe): no MSAA, DPR 1 */
+  readonly softwareGL: boolean;
 }
 
 /** Mutable state behind the read-only view; written by the floor and the controller. */
@@ -56,6 +59,7 @@ export const renderStats = {
   pendingDrawnTick: -1,
   fps: 0,
   transport: 'none',
+  softwareGL: false,
 };
 
 export function installStats(): void {
@@ -96,6 +100,9 @@ export function installStats(): void {
     },
     get transport() {
       return s.transport;
+    },
+    get softwareGL() {
+      return s.softwareGL;
     },
   };
   Object.defineProperty(window, '__bullpen', { value: Object.freeze(view), configurable: true, enumerable: false, writable: false });

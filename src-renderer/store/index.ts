@@ -1,6 +1,6 @@
 import { create, type StateCreator } from 'zustand';
 import type { SessionInfo, SessionStatus } from '../../src-shared/api';
-import type { AlertEvent, HeadlineEvent, InputAppliedEvent } from '../../src-shared/events';
+import type { AlertEvent, BullpenEvent, HeadlineEvent } from '../../src-shared/events';
 import type { ConnInfo } from '../api/transport';
 
 /**
@@ -144,7 +144,7 @@ const selectionSlice: StateCreator<FloorState, [], [], SelectionSlice> = (set) =
 
 // ---- feed -------------------------------------------------------------------------------------
 
-export type FeedEvent = HeadlineEvent | AlertEvent | InputAppliedEvent;
+export type FeedEvent = HeadlineEvent | AlertEvent | Extract<BullpenEvent, { type: 'input' }>;
 export const FEED_MAX = 150;
 
 export interface FeedSlice {

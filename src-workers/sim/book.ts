@@ -20,6 +20,8 @@ export class OrderPool {
   next: Int32Array;
   prev: Int32Array;
   live: Uint8Array;
+  /** generation of each id, bumped when the id is handed out again (tells a recycled id from the old order) */
+  gen: Uint32Array;
   private freeHead = -1;
   /** high-water mark: ids below it have been handed out at least once */
   used = 0;
@@ -35,6 +37,7 @@ export class OrderPool {
     this.next = new Int32Array(cap);
     this.prev = new Int32Array(cap);
     this.live = new Uint8Array(cap);
+    this.gen = new Uint32Array(cap);
   }
 
   private grow(): void {
@@ -52,6 +55,9 @@ export class OrderPool {
     this.next = g(this.next, (n) => new Int32Array(n));
     this.prev = g(this.prev, (n) => new Int32Array(n));
     this.live = g(this.live, (n) => new Uint8Array(n));
+    const gen = new Uint32Array(cap);
+    gen.set(this.gen);
+    this.gen = gen;
     this.cap = cap;
   }
 
@@ -65,6 +71,7 @@ export class OrderPool {
       id = this.used++;
     }
     this.live[id] = 1;
+    this.gen[id] = ((this.gen[id] as number) + 1) >>> 0;
     this.liveCount++;
     return id;
   }
@@ -197,9 +204,19 @@ export class Book {
     return this.rest(owner, side, priceTicks, left);
   }
 
-  /** Market order: takes liquidity until filled or the opposite side is empty. Returns the unfilled rest. */
-  market(owner: number, side: number, qty: number): number {
-    return this.take(owner, side, qty, side === BUY ? 0x7fffffff : 1);
+  /**
+   * Market order: takes liquidity until filled or the opposite side is empty; with `collar` > 0 it
+   * walks at most that fraction of the price away from the touch it found (a price band, like the
+   * exchanges' collars on market orders). The unfilled rest is cancelled and returned.
+   */
+  market(owner: number, side: number, qty: number, collar = 0): number {
+    let limit = side === BUY ? 0x7fffffff : 1;
+    if (collar > 0) {
+      const touch = side === BUY ? this.bestAsk() : this.bestBid();
+      if (touch === 0) return qty;
+      limit = side === BUY ? Math.ceil(touch * (1 + collar)) : Math.max(1, Math.floor(touch * (1 - collar)));
+    }
+    return this.take(owner, side, qty, limit);
   }
 
   cancel(id: number): boolean {

@@ -1,7 +1,7 @@
 /**
  * The crowd: thousands of light background traders, each a handful of numbers in typed arrays,
- * woken by a seeded Poisson schedule (superposed arrivals at the maximum rate, thinned per trader by
- * its type's rate and its symbol's activity). Four kinds:
+ * woken by a seeded Poisson schedule (per type, arrivals at the type's rate thinned by each trader's
+ * symbol's activity). Four kinds:
  *  - noise: zero-intelligence, random side, mostly passive limit orders around the mid, some market orders;
  *  - marketMaker: inventory-aware two-sided quotes whose spread widens with volatility;
  *  - momentum: trades in the direction of the move over its own lookback;
@@ -21,8 +21,13 @@ export const MOMENTUM = 2;
 export const VALUE = 3;
 
 /** wake-ups per tick by type, at normal activity */
-const RATE = [0.04, 0.2, 0.03, 0.03] as const;
-const RATE_MAX = 0.2;
+const RATE = [0.04, 0.4, 0.03, 0.06] as const;
+/** how far market makers lean their quotes from the mid towards the fundamental value (informed dealers) */
+const MM_INFORMED = 0.5;
+/** lifetime of resting crowd orders in ticks, by type (good-till-time; the wheel holds < 64) */
+const TTL = [12, 12, 0, 20] as const;
+/** crowd market orders walk at most this far from the touch (a price band) */
+const COLLAR = 0.003;
 /** how the crowd is split between the types */
 const MIX = [0.42, 0.1, 0.2, 0.28] as const;
 
@@ -80,6 +85,8 @@ export class Crowd {
   /** the number behind the reason (signal, gap, inventory…) */
   readonly lastReasonValue: Float64Array;
   readonly decisionsBy: Uint32Array;
+  /** trader indices of each type, for the schedule */
+  readonly byType: Int32Array[];
   decisions = 0;
 
   constructor(
@@ -137,6 +144,7 @@ export class Crowd {
           this.p2[i] = 0.0008 + 0.0025 * setup.next();
       }
     }
+    this.byType = [0, 1, 2, 3].map((t) => Int32Array.from(Array.from(this.type.keys()).filter((i) => this.type[i] === t)));
   }
 
   /** A resting order of trader i left the book (filled): forget it. */
@@ -145,20 +153,29 @@ export class Crowd {
     if (this.restB[i] === orderId) this.restB[i] = -1;
   }
 
-  /** Wakes the traders scheduled for this tick and lets each decide. */
+  /**
+   * Wakes the traders scheduled for this tick and lets each decide: per type, a Poisson number of
+   * arrivals at the type's rate × the busiest symbol's activity, each landing on a uniformly drawn
+   * trader of that type and kept with probability (its symbol's activity / the busiest one's).
+   */
   step(e: Engine, tick: number): void {
     if (this.n === 0) return;
     let actMax = 0;
     const act = e.activity;
     for (let s = 0; s < act.length; s++) if ((act[s] as number) > actMax) actMax = act[s] as number;
-    const lambda = this.n * RATE_MAX * actMax;
-    const k = this.schedule.poisson(lambda);
-    const inv = 1 / (RATE_MAX * actMax);
-    for (let j = 0; j < k; j++) {
-      const i = this.schedule.int(this.n);
-      const t = this.type[i] as number;
-      if (this.schedule.next() >= (RATE[t as 0] as number) * (act[this.sym[i] as number] as number) * inv) continue;
-      this.decide(e, i, t, tick);
+    if (!(actMax > 0)) return;
+    const inv = 1 / actMax;
+    const sched = this.schedule;
+    for (let t = 0; t < 4; t++) {
+      const ids = this.byType[t] as Int32Array;
+      const nt = ids.length;
+      if (nt === 0) continue;
+      const k = sched.poisson(nt * (RATE[t as 0] as number) * actMax);
+      for (let j = 0; j < k; j++) {
+        const i = ids[sched.int(nt)] as number;
+        if (sched.next() >= (act[this.sym[i] as number] as number) * inv) continue;
+        this.decide(e, i, t, tick);
+      }
     }
   }
 
@@ -186,6 +203,13 @@ export class Crowd {
     this.action[i] = side;
   }
 
+  /** a decision without an order: the last order stays, the reason changes */
+  private noteReason(i: number, reason: number, value: number): void {
+    this.lastReason[i] = reason;
+    this.lastReasonValue[i] = value;
+    this.action[i] = 0;
+  }
+
   decide(e: Engine, i: number, t: number, tick: number): void {
     this.decisions++;
     this.decisionsBy[i] = (this.decisionsBy[i] as number) + 1;
@@ -205,7 +229,7 @@ export class Crowd {
         const qty = 1 + Math.floor(rng.exp(this.p1[i] as number));
         if (rng.chance(0.12)) {
           e.countOrder();
-          book.market(owner, side, qty);
+          book.market(owner, side, qty, COLLAR);
           this.note(i, tick, side, 2, 0, qty, REASON.noiseMarket, 0);
         } else {
           // mostly passive; now and then it crosses the spread a little
@@ -214,6 +238,7 @@ export class Crowd {
           if (px < 1) px = 1;
           e.countOrder();
           this.restA[i] = book.limit(owner, side, px, qty, false);
+          e.expireAfter(this.restA[i] as number, TTL[NOISE]);
           this.note(i, tick, side, 1, px * ts, qty, REASON.noiseLimit, off / mid);
         }
         return;
@@ -224,7 +249,7 @@ export class Crowd {
         const sigma = Math.sqrt(e.ewVar[s] as number);
         const half = Math.max(ts, mid * (0.00025 + 2.2 * sigma * Math.sqrt(20)));
         const skew = (pos / lim) * half;
-        const center = mid - skew;
+        const center = mid + MM_INFORMED * (e.fundamental.value(s) - mid) - skew;
         let bid = Math.floor((center - half) / ts);
         let ask = Math.ceil((center + half) / ts);
         if (bid < 1) bid = 1;
@@ -233,10 +258,12 @@ export class Crowd {
         if (pos < lim) {
           e.countOrder();
           this.restA[i] = book.limit(owner, BUY, bid, size, false);
+          e.expireAfter(this.restA[i] as number, TTL[MM]);
         }
         if (pos > -lim) {
           e.countOrder();
           this.restB[i] = book.limit(owner, SELL, ask, size, false);
+          e.expireAfter(this.restB[i] as number, TTL[MM]);
         }
         this.note(i, tick, oneSided ? (pos > 0 ? SELL : BUY) : 0, 3, center, size, oneSided ? REASON.quoteOneSided : REASON.quote, half / mid);
         return;
@@ -250,17 +277,17 @@ export class Crowd {
         if (sig > th && pos < maxPos) {
           const qty = 1 + Math.floor(4 * Math.min(3, sig / th));
           e.countOrder();
-          book.market(owner, BUY, qty);
+          book.market(owner, BUY, qty, COLLAR);
           this.note(i, tick, BUY, 2, 0, qty, REASON.momentumBuy, sig);
         } else if (sig < -th && pos > -maxPos) {
           const qty = 1 + Math.floor(4 * Math.min(3, -sig / th));
           e.countOrder();
-          book.market(owner, SELL, qty);
+          book.market(owner, SELL, qty, COLLAR);
           this.note(i, tick, SELL, 2, 0, qty, REASON.momentumSell, sig);
         } else if (Math.abs(sig) > th) {
-          this.note(i, tick, 0, 0, 0, 0, REASON.positionLimit, pos);
+          this.noteReason(i, REASON.positionLimit, pos);
         } else {
-          this.note(i, tick, 0, 0, 0, 0, REASON.momentumFlat, sig);
+          this.noteReason(i, REASON.momentumFlat, sig);
         }
         return;
       }
@@ -268,25 +295,27 @@ export class Crowd {
         const fair = e.fundamental.value(s) * Math.exp(this.p1[i] as number);
         const gap = Math.log(fair / mid);
         const th = this.p2[i] as number;
-        const maxPos = 120;
+        const maxPos = 400;
         if (gap > th && pos < maxPos) {
-          const qty = 1 + Math.floor(5 * Math.min(4, gap / th));
-          let px = Math.round((mid * (1 + 0.5 * Math.min(gap, 0.004))) / ts);
+          const qty = 1 + Math.floor(5 * Math.min(8, gap / th));
+          let px = Math.round((mid * (1 + Math.min(gap, 0.003))) / ts);
           if (px < 1) px = 1;
           e.countOrder();
           this.restA[i] = book.limit(owner, BUY, px, qty, false);
+          e.expireAfter(this.restA[i] as number, TTL[VALUE]);
           this.note(i, tick, BUY, 1, px * ts, qty, REASON.valueBuy, gap);
         } else if (gap < -th && pos > -maxPos) {
-          const qty = 1 + Math.floor(5 * Math.min(4, -gap / th));
-          let px = Math.round((mid * (1 + 0.5 * Math.max(gap, -0.004))) / ts);
+          const qty = 1 + Math.floor(5 * Math.min(8, -gap / th));
+          let px = Math.round((mid * (1 + Math.max(gap, -0.003))) / ts);
           if (px < 1) px = 1;
           e.countOrder();
           this.restA[i] = book.limit(owner, SELL, px, qty, false);
+          e.expireAfter(this.restA[i] as number, TTL[VALUE]);
           this.note(i, tick, SELL, 1, px * ts, qty, REASON.valueSell, gap);
         } else if (Math.abs(gap) > th) {
-          this.note(i, tick, 0, 0, 0, 0, REASON.positionLimit, pos);
+          this.noteReason(i, REASON.positionLimit, pos);
         } else {
-          this.note(i, tick, 0, 0, 0, 0, REASON.valueFair, gap);
+          this.noteReason(i, REASON.valueFair, gap);
         }
       }
     }

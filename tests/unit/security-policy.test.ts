@@ -6,7 +6,9 @@ import {
   PRODUCTION_CSP,
   PRODUCTION_CSP_DIRECTIVES,
   SECURE_WEB_PREFERENCES,
+  allowedOriginsFor,
   devCsp,
+  isAllowedRequestUrl,
   isAllowedNavigation,
   isAllowedSenderUrl,
   mimeTypeOf,
@@ -84,6 +86,31 @@ describe('Electron security policy', () => {
     expect(originOf('http://localhost:5173/x')).toBe('http://localhost:5173');
     expect(originOf('about:blank')).toBeNull();
     expect(originOf('%%%')).toBeNull();
+  });
+
+  it('the session may fetch only from the app itself (no remote content, no file://)', () => {
+    const prod = allowedOriginsFor(APP_ENTRY_URL);
+    expect(prod).toEqual([APP_ORIGIN]);
+    expect(isAllowedRequestUrl('app://bullpen/assets/index.js', prod)).toBe(true);
+    expect(isAllowedRequestUrl('data:image/png;base64,AAAA', prod)).toBe(true);
+    expect(isAllowedRequestUrl('blob:app://bullpen/0b5c-11', prod)).toBe(true);
+    expect(isAllowedRequestUrl('devtools://devtools/bundled/inspector.html', prod)).toBe(true);
+    for (const remote of [
+      'https://cdn.jsdelivr.net/x.js',
+      'https://raw.githack.com/pmndrs/drei-assets/main/hdri/x.hdr',
+      'http://localhost:5173/',
+      'ws://127.0.0.1:8080/',
+      'file:///etc/passwd',
+      'app://other/x.js',
+      'not a url',
+    ]) {
+      expect(isAllowedRequestUrl(remote, prod), remote).toBe(false);
+    }
+    const dev = allowedOriginsFor('http://localhost:5173/');
+    expect(dev).toEqual(['http://localhost:5173', 'ws://localhost:5173']);
+    expect(isAllowedRequestUrl('http://localhost:5173/@vite/client', dev)).toBe(true);
+    expect(isAllowedRequestUrl('ws://localhost:5173/', dev)).toBe(true);
+    expect(isAllowedRequestUrl('https://example.com/', dev)).toBe(false);
   });
 
   it('navigation away from the page is never allowed', () => {

@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
-import { runHarness } from '../../bench/harness';
-import { allProviders } from '../../bench/providers';
 
 export function registerBench(program: Command): void {
   program
     .command('bench')
     .description('measure engine and host throughput (JSON lines on stdout)')
     .option('--seconds <n>', 'seconds per timed run', '3')
-    .option('--only <names>', 'comma-separated providers to run (engine, host)')
+    .option('--only <names>', 'comma-separated providers to run (engine, host, rl)')
     .action(async (opts: { seconds: string; only?: string }) => {
       const seconds = Number(opts.seconds);
       if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) {
@@ -15,6 +13,9 @@ export function registerBench(program: Command): void {
         process.exitCode = 1;
         return;
       }
+      // loaded on use, so `bullpen --help` and the other commands start fast
+      const { runHarness } = await import('../../bench/harness');
+      const { allProviders } = await import('../../bench/providers');
       const only = opts.only?.split(',').map((s) => s.trim()).filter((s) => s !== '');
       const providers = await allProviders(only);
       if (providers.length === 0) {

@@ -1,0 +1,162 @@
+import { Component, useEffect, useMemo, type ReactNode } from 'react';
+import { Canvas, useFrame, useThree } from '@react-three/fiber';
+import { ACESFilmicToneMapping, Color, Fog } from 'three';
+import type { Roster } from '../../src-shared/roster';
+import { useFloor } from '../store';
+import { BigBoard } from './BigBoard';
+import { CameraRig } from './CameraRig';
+import { Crowd } from './Crowd';
+import { Desks } from './Desks';
+import { Environment, Lights } from './Environment';
+import { Labels } from './Labels';
+import { computeLayout, type FloorLayout } from './layout';
+import { renderStats } from './stats';
+import { Towers } from './Towers';
+
+const BG = '#070b14';
+
+/**
+ * Software GL (SwiftShader, llvmpipe) draws every pixel on the CPU: skip MSAA and high-DPI there so
+ * the floor stays interactive in CI and on machines without a GPU.
+ */
+function detectSoftwareGL(): boolean {
+  try {
+    const c = document.createElement('canvas');
+    const gl = c.getContext('webgl2');
+    if (!gl) return false;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const r = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return /swiftshader|llvmpipe|softpipe|software/i.test(r);
+  } catch {
+    return false;
+  }
+}
+
+const SOFTWARE_GL = detectSoftwareGL();
+renderStats.softwareGL = SOFTWARE_GL;
+
+/**
+ * Per-frame accounting for window.__bullpen: renderer.info is reset once at the start of every
+ * frame (autoReset off) and read right after the scene has rendered, so drawCalls() is exactly one
+ * frame's draw calls whatever renders happen in between.
+ */
+function FrameStats() {
+  const gl = useThree((s) => s.gl);
+  const scene = useThree((s) => s.scene);
+  useEffect(() => {
+    gl.info.autoReset = false;
+    let fpsFrames = 0;
+    let fpsStart = performance.now();
+    const prevBefore = scene.onBeforeRender;
+    const prevAfter = scene.onAfterRender;
+    scene.onBeforeRender = () => {
+      gl.info.reset();
+      renderStats.crowdCallsThisFrame = 0;
+    };
+    scene.onAfterRender = () => {
+      const s = renderStats;
+      s.lastCalls = gl.info.render.calls;
+      s.lastTriangles = gl.info.render.triangles;
+      s.crowdCallsLastFrame = s.crowdCallsThisFrame;
+      s.frameCount++;
+      const now = Date.now();
+      if (s.firstRenderAt === null) s.firstRenderAt = now;
+      if (s.pendingDrawnTick >= 0) {
+        s.drawnTick = s.pendingDrawnTick;
+        s.pendingDrawnTick = -1;
+        if (s.firstFrameAt === null) s.firstFrameAt = now;
+      }
+      fpsFrames++;
+      const t = performance.now();
+      if (t - fpsStart >= 1000) {
+        s.fps = (fpsFrames * 1000) / (t - fpsStart);
+        fpsFrames = 0;
+        fpsStart = t;
+      }
+    };
+    return () => {
+      scene.onBeforeRender = prevBefore;
+      scene.onAfterRender = prevAfter;
+      gl.info.autoReset = true;
+    };
+  }, [gl, scene]);
+  // keep the loop honest when nothing else subscribes
+  useFrame(() => {});
+  return null;
+}
+
+function SceneContents({ roster }: { roster: Roster }) {
+  const layout: FloorLayout = useMemo(() => computeLayout(roster), [roster]);
+  const scene = useThree((s) => s.scene);
+  useEffect(() => {
+    scene.fog = new Fog(BG, layout.extent * 1.6, layout.extent * 4.5);
+    return () => {
+      scene.fog = null;
+    };
+  }, [scene, layout]);
+  return (
+    <>
+      <Lights layout={layout} />
+      <Environment layout={layout} />
+      <Crowd roster={roster} layout={layout} />
+      <Desks roster={roster} layout={layout} />
+      <Towers roster={roster} layout={layout} />
+      <BigBoard roster={roster} layout={layout} />
+      <Labels roster={roster} layout={layout} />
+      <CameraRig layout={layout} />
+    </>
+  );
+}
+
+class GlBoundary extends Component<{ children: ReactNode }, { error: string | null }> {
+  override state = { error: null as string | null };
+  static getDerivedStateFromError(err: unknown) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+  override componentDidCatch(err: unknown) {
+    console.error('[bullpen] 3D view failed', err);
+  }
+  override render() {
+    if (this.state.error) {
+      return (
+        <div className="gl-fallback" role="alert">
+          <h2>The 3D floor could not be drawn</h2>
+          <p>{this.state.error}</p>
+          <p>The panels keep working. WebGL2 is required for the floor view.</p>
+          <button type="button" onClick={() => this.setState({ error: null })}>
+            Try again
+          </button>
+        </div>
+      );
+    }
+    return this.props.children;
+  }
+}
+
+/** The 3D floor. data-testid="floor-canvas" is the canvas wrapper used by the e2e tests. */
+export function FloorCanvas() {
+  const roster = useFloor((s) => s.info?.roster ?? null);
+  const sessionId = useFloor((s) => s.info?.sessionId ?? null);
+  const select = useFloor((s) => s.select);
+  return (
+    <div className="floor-canvas" data-testid="floor-canvas">
+      <GlBoundary>
+        <Canvas
+          gl={{ antialias: !SOFTWARE_GL, powerPreference: 'high-performance', alpha: false, stencil: false }}
+          dpr={SOFTWARE_GL ? 1 : [1, 2]}
+          camera={{ fov: 45, near: 0.5, far: 800, position: [0, 30, 45] }}
+          onCreated={({ gl, scene }) => {
+            gl.toneMapping = ACESFilmicToneMapping;
+            gl.toneMappingExposure = 1.05;
+            scene.background = new Color(BG);
+          }}
+          onPointerMissed={() => select(null)}
+        >
+          <FrameStats />
+          {roster && sessionId ? <SceneContents key={sessionId} roster={roster} /> : null}
+        </Canvas>
+      </GlBoundary>
+    </div>
+  );
+}

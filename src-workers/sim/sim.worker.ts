@@ -1,0 +1,197 @@
+/**
+ * worker_threads entry of the simulation. Receives HostToSim messages, owns the tick loop and posts
+ * SimToHost messages: `ready` after `init`, one `batch` per SIM_BATCH_MS while running (latest frame
+ * with its buffers transferred, the per-tick last/volume series row-major [tick][symbol], the events
+ * drained since the previous batch), `inputAccepted` with the tick an input applies at, `paused`,
+ * `stopped`, and `error` (message + stack) if anything throws inside the loop — the loop then stops.
+ *
+ * Speed s runs 20·s ticks per wall second (catching up on late timers, at most one second's worth at
+ * once); 'max' runs ticks in slices of a few milliseconds, yielding with setImmediate so messages are
+ * still handled between slices.
+ *
+ * Test hook: if the environment variable BULLPEN_SIM_CRASH_AT_TICK is set to N, the loop throws
+ * Error('simulated engine fault at tick N') when it reaches tick N. It exists only so the host's
+ * crash handling can be tested end to end; it is never set in normal use.
+ */
+import { parentPort } from 'node:worker_threads';
+import { BASE_TICKS_PER_SECOND, type SessionConfig, type Speed } from '../../src-shared/config';
+import { allocFrame, frameTransferables, type Frame } from '../../src-shared/frame';
+import type { Input } from '../../src-shared/inputs';
+import { SIM_BATCH_MS, type HostToSim, type SimToHost } from '../../src-shared/worker-protocol';
+import { Engine } from './engine';
+
+const MAX_SLICE_MS = 8;
+
+const port = parentPort;
+if (!port) throw new Error('sim.worker must run inside a worker thread');
+
+const crashEnv = process.env.BULLPEN_SIM_CRASH_AT_TICK;
+const crashAt = crashEnv !== undefined && crashEnv !== '' && Number.isFinite(Number(crashEnv)) ? Number(crashEnv) : -1;
+
+let engine: Engine | null = null;
+let running = false;
+let speed: Speed = 1;
+let timer: ReturnType<typeof setTimeout> | null = null;
+let immediate: ReturnType<typeof setImmediate> | null = null;
+let lastBatchAt = 0;
+let tickDebt = 0;
+let lastRunAt = 0;
+let failed = false;
+const pendingInputs: Array<{ id: number; input: Input }> = [];
+// per-tick series since the last batch
+let series: number[] = [];
+let seriesVol: number[] = [];
+let fromTick = 0;
+
+function post(msg: SimToHost, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(msg, transfer);
+}
+
+function fail(err: unknown): void {
+  failed = true;
+  running = false;
+  clearTimers();
+  const e = err instanceof Error ? err : new Error(String(err));
+  post({ type: 'error', message: e.message, ...(e.stack ? { stack: e.stack } : {}) });
+}
+
+function clearTimers(): void {
+  if (timer) clearTimeout(timer);
+  if (immediate) clearImmediate(immediate);
+  timer = null;
+  immediate = null;
+}
+
+function stepOnce(e: Engine): void {
+  while (pendingInputs.length > 0) {
+    const p = pendingInputs.shift()!;
+    e.applyInput(p.input);
+  }
+  if (crashAt >= 0 && e.tick === crashAt) throw new Error(`simulated engine fault at tick ${crashAt}`);
+  e.step();
+  const S = e.S;
+  for (let s = 0; s < S; s++) {
+    series.push(e.last[s] as number);
+    seriesVol.push(e.tickVolume[s] as number);
+  }
+}
+
+function flush(e: Engine): void {
+  const toTick = e.tick;
+  const events = e.drainEvents();
+  // nothing new at all: no batch (a batch with no ticks but events has fromTick = toTick + 1)
+  if (series.length === 0 && events.length === 0) {
+    lastBatchAt = performance.now();
+    return;
+  }
+  const frame: Frame = allocFrame({ symbols: e.S, agents: e.agentsN, crowd: e.crowdN });
+  e.writeFrame(frame);
+  const seriesLast = Float64Array.from(series);
+  const seriesVolume = Float64Array.from(seriesVol);
+  series = [];
+  seriesVol = [];
+  post(
+    { type: 'batch', batch: { fromTick: fromTick + 1, toTick, latest: frame, seriesLast, seriesVolume, events } },
+    [...frameTransferables(frame), seriesLast.buffer, seriesVolume.buffer],
+  );
+  fromTick = toTick;
+  lastBatchAt = performance.now();
+}
+
+function loop(): void {
+  timer = null;
+  immediate = null;
+  const e = engine;
+  if (!e || !running || failed) return;
+  try {
+    const now = performance.now();
+    const sliceEnd = now + MAX_SLICE_MS;
+    if (speed === 'max') {
+      do stepOnce(e);
+      while (performance.now() < sliceEnd && performance.now() - lastBatchAt < SIM_BATCH_MS);
+    } else {
+      const rate = BASE_TICKS_PER_SECOND * speed;
+      tickDebt = Math.min(tickDebt + ((now - lastRunAt) / 1000) * rate, rate);
+      lastRunAt = now;
+      while (tickDebt >= 1 && performance.now() < sliceEnd) {
+        stepOnce(e);
+        tickDebt -= 1;
+      }
+    }
+    if (performance.now() - lastBatchAt >= SIM_BATCH_MS) flush(e);
+  } catch (err) {
+    fail(err);
+    return;
+  }
+  if (speed === 'max') immediate = setImmediate(loop);
+  else timer = setTimeout(loop, Math.max(1, Math.min(SIM_BATCH_MS, 1000 / (BASE_TICKS_PER_SECOND * (speed as number)))));
+}
+
+function start(): void {
+  if (!engine || running || failed) return;
+  running = true;
+  lastRunAt = performance.now();
+  lastBatchAt = lastRunAt;
+  tickDebt = 0;
+  loop();
+}
+
+port.on('message', (msg: HostToSim) => {
+  try {
+    switch (msg.type) {
+      case 'init': {
+        clearTimers();
+        running = false;
+        failed = false;
+        pendingInputs.length = 0;
+        const config: SessionConfig = msg.config;
+        speed = config.speed;
+        engine = new Engine(config);
+        fromTick = engine.tick;
+        series = [];
+        seriesVol = [];
+        post({ type: 'ready', roster: engine.roster });
+        break;
+      }
+      case 'run':
+        start();
+        break;
+      case 'pause':
+        running = false;
+        clearTimers();
+        if (engine) {
+          if (!failed) flush(engine);
+          post({ type: 'paused', tick: engine.tick });
+        }
+        break;
+      case 'speed':
+        speed = msg.speed;
+        tickDebt = 0;
+        lastRunAt = performance.now();
+        if (running) {
+          clearTimers();
+          loop();
+        }
+        break;
+      case 'input': {
+        if (!engine) throw new Error('input before init');
+        pendingInputs.push({ id: msg.id, input: msg.input });
+        post({ type: 'inputAccepted', id: msg.id, tick: engine.tick });
+        if (!running && !failed) {
+          // paused: apply at this tick boundary right away so the host sees its event
+          while (pendingInputs.length > 0) engine.applyInput(pendingInputs.shift()!.input);
+          flush(engine);
+        }
+        break;
+      }
+      case 'stop':
+        running = false;
+        clearTimers();
+        post({ type: 'stopped', tick: engine ? engine.tick : 0 });
+        port.close();
+        break;
+    }
+  } catch (err) {
+    fail(err);
+  }
+});
