@@ -126,7 +126,12 @@ export type ResponseEnvelope = z.infer<typeof ResponseEnvelope>;
 
 /** Server-pushed JSON messages (frames travel separately, as binary). */
 export const PushMessage = z.discriminatedUnion('push', [
-  z.object({ push: z.literal('events'), events: z.array(BullpenEvent) }),
+  /**
+   * The live view of the event stream. At high speed the host thins it per batch (see
+   * src-main/host/live-view.ts) and says how many events it left out; the full stream stays
+   * queryable (`events.recent`, `agent.history`) and is what gets recorded.
+   */
+  z.object({ push: z.literal('events'), events: z.array(BullpenEvent), skipped: z.number().int().nonnegative().default(0) }),
   z.object({ push: z.literal('status'), status: SessionStatus }),
   z.object({ push: z.literal('session'), info: SessionInfo.nullable() }),
 ]);

@@ -7,6 +7,7 @@ import type { FrameBatch } from '../../src-shared/frame';
 import type { Input } from '../../src-shared/inputs';
 import type { Roster } from '../../src-shared/roster';
 import type { HostToSim, SimBatch } from '../../src-shared/worker-protocol';
+import { liveView } from './live-view';
 import { Ring } from './ring';
 import { parseSimMessage, type ParsedSimMessage } from './sim-messages';
 
@@ -461,7 +462,7 @@ export class SessionHost {
           ring.push(e);
         }
       }
-      this.emitPush({ push: 'events', events });
+      this.emitPush({ push: 'events', ...liveView(events) });
     }
   }
 

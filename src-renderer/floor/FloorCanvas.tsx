@@ -124,7 +124,7 @@ class GlBoundary extends Component<{ children: ReactNode }, { error: string | nu
           <h2>The 3D floor could not be drawn</h2>
           <p>{this.state.error}</p>
           <p>The panels keep working. WebGL2 is required for the floor view.</p>
-          <button type="button" onClick={() => this.setState({ error: null })}>
+          <button type="button" className="btn" onClick={() => this.setState({ error: null })}>
             Try again
           </button>
         </div>

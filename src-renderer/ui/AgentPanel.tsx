@@ -117,6 +117,28 @@ export function AgentPanel() {
           Latest reasoning{d ? <span className="mono"> · t{d.tick}{sym ? ` · ${sym}` : ''}</span> : null}
         </div>
         <p>{d ? d.sentence : 'No decision yet.'}</p>
+        {d && d.trace.signals.length > 0 ? (
+          <ul className="signals" aria-label="Signals weighed">
+            {[...d.trace.signals]
+              .sort((a, b) => Math.abs(b.weight * b.vote) - Math.abs(a.weight * a.vote))
+              .slice(0, 5)
+              .map((g) => (
+                <li key={g.name} title={`value ${g.value}, weight ${g.weight}, vote ${g.vote}`}>
+                  <span className="sig-name">{g.name}</span>
+                  <span className="sig-bar">
+                    <span
+                      className={g.vote >= 0 ? 'pos' : 'neg'}
+                      style={{
+                        left: g.vote >= 0 ? '50%' : `${50 + Math.max(-1, g.vote) * 50}%`,
+                        width: `${Math.min(1, Math.abs(g.vote)) * 50}%`,
+                      }}
+                    />
+                  </span>
+                  <span className="sig-w mono">×{g.weight.toFixed(2)}</span>
+                </li>
+              ))}
+          </ul>
+        ) : null}
       </div>
     </section>
   );

@@ -63,6 +63,8 @@ export class PPO {
   readonly metrics: UpdateMetrics[] = [];
   numTimesteps = 0;
   private readonly rng: Rng;
+  /** for predict(…, false): sampling outside training does not shift the training stream */
+  private readonly predictRng: Rng;
   private readonly optim: Adam;
   private readonly lrSchedule: Schedule;
   private readonly clipSchedule: Schedule;
@@ -110,6 +112,7 @@ export class PPO {
     const maxBatch = Math.max(c.batch_size, N);
     this.kernel = selectKernel(c.kernel, actorCriticArenaBytes(venv.obsDim, venv.actionSpace, c.policy_kwargs, maxBatch));
     this.policy = new ActorCritic(this.kernel, venv.obsDim, venv.actionSpace, c.policy_kwargs, maxBatch, this.rng.fork());
+    this.predictRng = new Rng(c.seed ^ 0x5bd1e995);
     this.optim = new Adam(this.policy.numParams, 0.9, 0.999, 1e-5);
     this.lrSchedule = toSchedule(c.learning_rate);
     this.clipSchedule = toSchedule(c.clip_range);
@@ -416,7 +419,7 @@ export class PPO {
     if (this.env instanceof VecNormalize) x = this.env.normalizeObs(obs, new Float64Array(D), 1);
     this.policy.forward(x, 1);
     const act = new Float64Array(A);
-    this.policy.sample(1, deterministic ? null : this.rng, act, new Float64Array(1));
+    this.policy.sample(1, deterministic ? null : this.predictRng, act, new Float64Array(1));
     const sp = this.env.actionSpace;
     if (sp.kind === 'box') for (let d = 0; d < A; d++) act[d] = Math.min(sp.high[d]!, Math.max(sp.low[d]!, act[d]!));
     return Array.from(act);

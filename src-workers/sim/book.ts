@@ -22,6 +22,8 @@ export class OrderPool {
   live: Uint8Array;
   /** generation of each id, bumped when the id is handed out again (tells a recycled id from the old order) */
   gen: Uint32Array;
+  /** tick at which a good-till-time order expires (checked by the engine's expiry wheel) */
+  expires: Int32Array;
   private freeHead = -1;
   /** high-water mark: ids below it have been handed out at least once */
   used = 0;
@@ -38,6 +40,7 @@ export class OrderPool {
     this.prev = new Int32Array(cap);
     this.live = new Uint8Array(cap);
     this.gen = new Uint32Array(cap);
+    this.expires = new Int32Array(cap);
   }
 
   private grow(): void {
@@ -58,6 +61,7 @@ export class OrderPool {
     const gen = new Uint32Array(cap);
     gen.set(this.gen);
     this.gen = gen;
+    this.expires = g(this.expires, (n) => new Int32Array(n));
     this.cap = cap;
   }
 
@@ -72,6 +76,7 @@ export class OrderPool {
     }
     this.live[id] = 1;
     this.gen[id] = ((this.gen[id] as number) + 1) >>> 0;
+    this.expires[id] = -1;
     this.liveCount++;
     return id;
   }

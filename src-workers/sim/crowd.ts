@@ -10,7 +10,7 @@
  * so the books stay bounded whatever the crowd size.
  */
 import { CROWD_TYPES, type CrowdType } from '../../src-shared/roster';
-import { BUY, SELL } from './book';
+import { BUY, SELL, type Book } from './book';
 import type { Engine } from './engine';
 import type { Hasher } from './hash';
 import type { Rng } from './rng';
@@ -21,7 +21,7 @@ export const MOMENTUM = 2;
 export const VALUE = 3;
 
 /** wake-ups per tick by type, at normal activity */
-const RATE = [0.04, 0.4, 0.03, 0.06] as const;
+export const RATE = [0.04, 0.4, 0.03, 0.06] as const;
 /** how far market makers lean their quotes from the mid towards the fundamental value (informed dealers) */
 const MM_INFORMED = 0.5;
 /** lifetime of resting crowd orders in ticks, by type (good-till-time; the wheel holds < 64) */
@@ -203,6 +203,23 @@ export class Crowd {
     this.action[i] = side;
   }
 
+  /** Market-maker quote on one side: keep (and renew) it if unchanged, else replace it; price 0 = none. */
+  private requote(e: Engine, book: Book, owner: number, cur: number, side: number, price: number, size: number): number {
+    const pool = e.pool;
+    if (cur >= 0) {
+      if (price > 0 && pool.price[cur] === price && pool.qty[cur] === size) {
+        e.expireAfter(cur, TTL[MM]);
+        return cur;
+      }
+      e.cancelOrder(cur);
+    }
+    if (price <= 0) return -1;
+    e.countOrder();
+    const id = book.limit(owner, side, price, size, false);
+    e.expireAfter(id, TTL[MM]);
+    return id;
+  }
+
   /** a decision without an order: the last order stays, the reason changes */
   private noteReason(i: number, reason: number, value: number): void {
     this.lastReason[i] = reason;
@@ -222,7 +239,7 @@ export class Crowd {
     const rng = this.rng;
     const owner = i;
     const pos = this.pos[i] as number;
-    this.cancelRest(e, i);
+    if (t !== MM) this.cancelRest(e, i);
     switch (t) {
       case NOISE: {
         const side = rng.chance(0.5) ? BUY : SELL;
@@ -247,24 +264,17 @@ export class Crowd {
         const lim = this.p1[i] as number;
         const size = Math.max(1, Math.round((this.p2[i] as number) * e.liquidity));
         const sigma = Math.sqrt(e.ewVar[s] as number);
-        const half = Math.max(ts, mid * (0.00025 + 2.2 * sigma * Math.sqrt(20)));
+        const half = Math.max(ts, mid * (0.0001 + 0.6 * sigma * Math.sqrt(10)));
         const skew = (pos / lim) * half;
-        const center = mid + MM_INFORMED * (e.fundamental.value(s) - mid) - skew;
+        const center = mid + MM_INFORMED * ((e.fundamental.F[s] as number) - mid) - skew;
         let bid = Math.floor((center - half) / ts);
         let ask = Math.ceil((center + half) / ts);
         if (bid < 1) bid = 1;
         if (ask <= bid) ask = bid + 1;
         const oneSided = Math.abs(pos) >= lim;
-        if (pos < lim) {
-          e.countOrder();
-          this.restA[i] = book.limit(owner, BUY, bid, size, false);
-          e.expireAfter(this.restA[i] as number, TTL[MM]);
-        }
-        if (pos > -lim) {
-          e.countOrder();
-          this.restB[i] = book.limit(owner, SELL, ask, size, false);
-          e.expireAfter(this.restB[i] as number, TTL[MM]);
-        }
+        // an unchanged quote keeps its place in the queue (only its lifetime is renewed)
+        this.restA[i] = this.requote(e, book, owner, this.restA[i] as number, BUY, pos < lim ? bid : 0, size);
+        this.restB[i] = this.requote(e, book, owner, this.restB[i] as number, SELL, pos > -lim ? ask : 0, size);
         this.note(i, tick, oneSided ? (pos > 0 ? SELL : BUY) : 0, 3, center, size, oneSided ? REASON.quoteOneSided : REASON.quote, half / mid);
         return;
       }
@@ -292,7 +302,7 @@ export class Crowd {
         return;
       }
       default: {
-        const fair = e.fundamental.value(s) * Math.exp(this.p1[i] as number);
+        const fair = (e.fundamental.F[s] as number) * Math.exp(this.p1[i] as number);
         const gap = Math.log(fair / mid);
         const th = this.p2[i] as number;
         const maxPos = 400;

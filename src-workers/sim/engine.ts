@@ -16,7 +16,7 @@ import { Desks, ROLE_COUNT, type AgentMetrics, type DeskMetrics } from './desks'
 import { ExpiryWheel } from './expiry';
 import { Hasher } from './hash';
 import { IndicatorSet } from './indicators';
-import { Fundamental, News } from './market';
+import { BASE_VOL, Fundamental, News } from './market';
 import { RegimeDetector } from './regime';
 import { Rng, STREAM } from './rng';
 import { ROLES } from '../../src-shared/roster';
@@ -127,8 +127,8 @@ export class Engine implements FillSink {
     this.tickSize = new Float64Array(S);
     this.startPrice = new Float64Array(S);
     for (let s = 0; s < S; s++) {
-      // start prices between 20 and 250, on a 0.01 grid
-      this.startPrice[s] = Math.round(20 * Math.exp(setup.next() * Math.log(12.5)) * 100) / 100;
+      // start prices between 40 and 400, on a 0.01 grid
+      this.startPrice[s] = Math.round(40 * Math.exp(setup.next() * Math.log(10)) * 100) / 100;
       this.tickSize[s] = 0.01;
     }
     const names = Array.from({ length: S }, (_, s) => SYMBOL_NAMES[s] ?? `SYM${s}`);
@@ -149,7 +149,7 @@ export class Engine implements FillSink {
     this.mark = new Float64Array(this.startPrice);
     this.last = new Float64Array(this.startPrice);
     this.tickVolume = new Float64Array(S);
-    this.ewVar = new Float64Array(S).fill(1.6e-4 * 1.6e-4);
+    this.ewVar = new Float64Array(S).fill(BASE_VOL * BASE_VOL);
     this.activity = new Float64Array(S).fill(1);
     this.midHist = new Float64Array(S * MID_HISTORY);
     for (let s = 0; s < S; s++) this.midHist.fill(this.startPrice[s] as number, s * MID_HISTORY, (s + 1) * MID_HISTORY);
@@ -168,7 +168,7 @@ export class Engine implements FillSink {
     this.symInd = Array.from({ length: S }, () => new IndicatorSet());
     this.regimes = Array.from({ length: S }, () => new RegimeDetector());
     this.cov = new Float64Array(S * S);
-    for (let s = 0; s < S; s++) this.cov[s * S + s] = 1.6e-4 * 1.6e-4 * BAR_TICKS;
+    for (let s = 0; s < S; s++) this.cov[s * S + s] = BASE_VOL * BASE_VOL * BAR_TICKS;
     this.meanRet = new Float64Array(S);
     this.prevBarClose = new Float64Array(this.startPrice);
 
@@ -240,13 +240,16 @@ export class Engine implements FillSink {
 
   /** The resting order `id` (if any) is cancelled `ttl` ticks from now unless it is gone by then. */
   expireAfter(id: number, ttl: number): void {
-    if (id >= 0) this.expiry.add(this._tick, ttl, id, this.pool.gen[id] as number);
+    if (id < 0) return;
+    this.pool.expires[id] = this._tick + ttl;
+    this.expiry.add(this._tick, ttl, id, this.pool.gen[id] as number);
   }
 
   private expire(t: number): void {
     const pool = this.pool;
     this.expiry.due(t, (id, gen) => {
-      if (!pool.live[id] || pool.gen[id] !== gen) return;
+      // gone, recycled for another order, or renewed since: nothing to do
+      if (!pool.live[id] || pool.gen[id] !== gen || pool.expires[id] !== t) return;
       const owner = pool.owner[id] as number;
       this.cancelOrder(id);
       if (owner < this.crowdN) this.crowd.orderDone(owner, id);
@@ -502,7 +505,7 @@ export class Engine implements FillSink {
       for (const side of [BUY, -1]) {
         h.int(b.levels(side));
         b.forEachOrder(side, (id) => {
-          h.int(id).int(this.pool.gen[id] as number).int(this.pool.price[id] as number).num(this.pool.qty[id] as number).int(this.pool.owner[id] as number);
+          h.int(id).int(this.pool.gen[id] as number).int(this.pool.expires[id] as number).int(this.pool.price[id] as number).num(this.pool.qty[id] as number).int(this.pool.owner[id] as number);
         });
       }
     }

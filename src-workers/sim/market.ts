@@ -7,12 +7,12 @@ import type { Hasher } from './hash';
 import type { Rng } from './rng';
 
 /** Base per-tick volatility of log fundamental value (50 ms of floor time). */
-export const BASE_VOL = 1.6e-4;
+export const BASE_VOL = 2.5e-4;
 /** Share of each symbol's variance explained by the market factor (rho^2). */
 export const MARKET_BETA = 0.55;
 /** Persistence of log-volatility per tick (half-life ≈ 1,400 ticks ≈ 70 s of floor time). */
 const VOL_PHI = 1 - 1 / 2000;
-const VOL_ETA = 0.55 * Math.sqrt(1 - VOL_PHI * VOL_PHI);
+const VOL_ETA = 0.75 * Math.sqrt(1 - VOL_PHI * VOL_PHI);
 const JUMP_P = 0.0004;
 const JUMP_SIZE = 0.006;
 const MARKET_JUMP_P = 0.00015;
@@ -24,6 +24,8 @@ export class Fundamental {
   readonly h: Float64Array;
   /** last tick's log return of each fundamental */
   readonly ret: Float64Array;
+  /** the fundamental values themselves (exp of logF), kept in step */
+  readonly F: Float64Array;
   hMarket = 0;
   volMult = 1;
 
@@ -35,7 +37,11 @@ export class Fundamental {
     this.logF = new Float64Array(n);
     this.h = new Float64Array(n);
     this.ret = new Float64Array(n);
-    for (let s = 0; s < n; s++) this.logF[s] = Math.log(startPrices[s] as number);
+    this.F = new Float64Array(n);
+    for (let s = 0; s < n; s++) {
+      this.logF[s] = Math.log(startPrices[s] as number);
+      this.F[s] = Math.exp(this.logF[s] as number);
+    }
   }
 
   /** current per-tick volatility of symbol s */
@@ -49,7 +55,7 @@ export class Fundamental {
   }
 
   value(s: number): number {
-    return Math.exp(this.logF[s] as number);
+    return this.F[s] as number;
   }
 
   step(): void {
@@ -67,16 +73,18 @@ export class Fundamental {
       r += mJump;
       this.ret[s] = r;
       this.logF[s] = (this.logF[s] as number) + r;
+      this.F[s] = Math.exp(this.logF[s] as number);
     }
   }
 
   /** a news shock moves the fundamental (information arrives) */
   shock(s: number, logReturn: number): void {
     this.logF[s] = (this.logF[s] as number) + logReturn;
+    this.F[s] = Math.exp(this.logF[s] as number);
   }
 
   hash(h: Hasher): void {
-    h.arr(this.logF).arr(this.h).arr(this.ret).num(this.hMarket).num(this.volMult);
+    h.arr(this.logF).arr(this.F).arr(this.h).arr(this.ret).num(this.hMarket).num(this.volMult);
   }
 }
 

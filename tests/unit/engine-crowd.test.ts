@@ -3,7 +3,7 @@ import { defaultSessionConfig } from '../../src-shared/config';
 import { CROWD_TYPES } from '../../src-shared/roster';
 import { allocFrame } from '../../src-shared/frame';
 import { BUY } from '../../src-workers/sim/book';
-import { MM, NOISE } from '../../src-workers/sim/crowd';
+import { MM, NOISE, RATE } from '../../src-workers/sim/crowd';
 import { Engine } from '../../src-workers/sim/engine';
 
 describe('the crowd', () => {
@@ -36,13 +36,26 @@ describe('the crowd', () => {
     expect(() => e.inspectCrowd(3000)).toThrow(/does not exist/);
   });
 
-  it('is woken by a seeded Poisson schedule: about rate × traders decisions per tick, none without a crowd', () => {
+  it('is woken by a seeded Poisson schedule: on average rate(type) × activity(symbol) per trader per tick', () => {
     const e = new Engine(defaultSessionConfig({ seed: 4, crowd: 5000 }));
-    for (let t = 0; t < 200; t++) e.step();
-    // expected per tick at normal activity: 5000 × (0.42·0.04 + 0.1·0.2 + 0.2·0.03 + 0.28·0.03) ≈ 256
-    const perTick = e.crowd.decisions / 200;
-    expect(perTick).toBeGreaterThan(150);
-    expect(perTick).toBeLessThan(450);
+    let expected = 0;
+    for (let t = 0; t < 200; t++) {
+      e.step();
+      // e.activity now holds the activity this tick's schedule used
+      for (let i = 0; i < 5000; i++) expected += RATE[e.crowd.type[i] as 0]! * e.activity[e.crowd.sym[i]!]!;
+    }
+    expect(expected).toBeGreaterThan(200 * 5000 * 0.07);
+    expect(e.crowd.decisions / expected).toBeGreaterThan(0.97);
+    expect(e.crowd.decisions / expected).toBeLessThan(1.03);
+    // every trader decides at its own rhythm: the busiest are market makers
+    const byType = [0, 0, 0, 0];
+    const countByType = [0, 0, 0, 0];
+    for (let i = 0; i < 5000; i++) {
+      byType[e.crowd.type[i]!]! += e.crowd.decisionsBy[i]!;
+      countByType[e.crowd.type[i]!]!++;
+    }
+    const perTrader = byType.map((d, t) => d / countByType[t]! / 200);
+    expect(perTrader[MM]!).toBeGreaterThan(3 * perTrader[NOISE]!);
     const z = new Engine(defaultSessionConfig({ seed: 4, crowd: 0 }));
     for (let t = 0; t < 50; t++) z.step();
     expect(z.crowd.decisions).toBe(0);
@@ -53,7 +66,7 @@ describe('the crowd', () => {
     const halfSpreads = (vol: number): number => {
       const e = new Engine(defaultSessionConfig({ seed: 6, crowd: 2000 }));
       e.applyInput({ kind: 'setParam', param: 'volatility', value: vol });
-      for (let t = 0; t < 1500; t++) e.step();
+      for (let t = 0; t < 700; t++) e.step();
       let sum = 0;
       let n = 0;
       for (let i = 0; i < 2000; i++) {

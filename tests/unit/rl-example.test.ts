@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,5 +17,38 @@ describe('docs/RL.md example', () => {
     expect(Number(m![2])).toBeGreaterThan(10);
     expect(Number(m![2])).toBeGreaterThan(Number(m![1]) + 10);
     expect(out).toContain('buy at −1σ: 2, sell at +1σ: 0');
+  });
+});
+
+describe('PPO in a worker thread', () => {
+  it('trains inside a worker_threads Worker (WebAssembly kernel) and posts metrics and a snapshot back', { timeout: 60_000 }, async () => {
+    // the worker loads the library the way a training pool would: no Node APIs needed inside it
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      (async () => {
+        const { register } = await import('tsx/esm/api');
+        register();
+        const rl = await import(workerData.entry);
+        const model = new rl.PPO(() => new rl.CartPole(), { n_envs: 8, n_steps: 32, batch_size: 256, n_epochs: 20, gamma: 0.98, gae_lambda: 0.8, learning_rate: 'lin_0.001', clip_range: 'lin_0.2', seed: 0 });
+        model.learn(5120, { onUpdate: (m) => { parentPort.postMessage({ metrics: m }); } });
+        parentPort.postMessage({ kernel: model.kernel.name, snapshot: model.snapshot() });
+      })().catch((e) => parentPort.postMessage({ error: String((e && e.stack) || e) }));
+    `;
+    const entry = pathToFileURL(`${root}src-workers/rl/index.ts`).href;
+    const w = new Worker(code, { eval: true, workerData: { entry } });
+    const updates: number[] = [];
+    const done = await new Promise<{ kernel?: string; snapshot?: { params: number[]; numTimesteps: number }; error?: string }>((resolve, reject) => {
+      w.on('message', (m: { metrics?: { timesteps: number }; kernel?: string; error?: string }) => {
+        if (m.metrics) updates.push(m.metrics.timesteps);
+        else resolve(m);
+      });
+      w.on('error', reject);
+    });
+    await w.terminate();
+    expect(done.error).toBeUndefined();
+    expect(done.kernel).toBe('wasm-simd-f32');
+    expect(updates).toHaveLength(20);
+    expect(done.snapshot!.numTimesteps).toBe(5120);
+    expect(done.snapshot!.params.every(Number.isFinite)).toBe(true);
   });
 });

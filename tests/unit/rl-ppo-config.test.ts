@@ -98,6 +98,18 @@ describe('robustness and determinism', () => {
   }
 });
 
+describe('learn()', () => {
+  it('stops when onUpdate returns false, and continues where it stopped on the next call', () => {
+    const m = new PPO(cartpole, { n_envs: 2, n_steps: 16, batch_size: 32, n_epochs: 1, kernel: 'js' });
+    m.learn(10_000, { onUpdate: (u) => u.update < 3 });
+    expect(m.metrics).toHaveLength(3);
+    expect(m.numTimesteps).toBe(96);
+    m.learn(64);
+    expect(m.numTimesteps).toBe(160);
+    expect(() => m.learn(0)).toThrow(/must be positive/);
+  });
+});
+
 describe('snapshots', () => {
   it('a JSON round trip of snapshot() reproduces the policy in a fresh model', () => {
     const cfg = { n_envs: 2, n_steps: 32, batch_size: 32, n_epochs: 2, normalize: true, seed: 4 } as const;
