@@ -19,28 +19,26 @@ export const CARTPOLE_ZOO = {
   clip_range: 'lin_0.2',
 } as const;
 
-/** median ms of forward+backward of a 4→64→64→2 tanh MLP on a batch of 256 */
-export function mlpFwdBwdMs(kernel: Kernel, seconds = 0.5): number {
-  const sizes = [4, 64, 64, 2];
+/** median ms of forward+backward (or forward only) of a tanh MLP (default 4→64→64→2) on a batch of B (default 256) */
+export function mlpFwdBwdMs(kernel: Kernel, seconds = 0.5, sizes: readonly number[] = [4, 64, 64, 2], B = 256, forwardOnly = false): number {
   const store = new ParamStore(kernel, mlpParamCount(sizes));
-  const net = new Mlp(kernel, store, sizes, 'tanh', false, 256);
+  const net = new Mlp(kernel, store, sizes, 'tanh', false, B);
   const rng = new Rng(1);
   net.initOrthogonal(rng, Math.SQRT2, 0.01);
   for (let i = 0; i < net.input.length; i++) net.input[i] = rng.normal();
   for (let i = 0; i < net.gradOut.length; i++) net.gradOut[i] = rng.normal();
-  for (let i = 0; i < 50; i++) {
-    net.forward(256);
-    net.backward(256);
-  }
+  const reps = Math.max(1, Math.round(2560 / B));
+  const once = (): void => {
+    net.forward(B);
+    if (!forwardOnly) net.backward(B);
+  };
+  for (let i = 0; i < 5 * reps; i++) once();
   const samples: number[] = [];
   const end = performance.now() + seconds * 1000;
   while (performance.now() < end || samples.length < 5) {
     const t0 = performance.now();
-    for (let i = 0; i < 10; i++) {
-      net.forward(256);
-      net.backward(256);
-    }
-    samples.push((performance.now() - t0) / 10);
+    for (let i = 0; i < reps; i++) once();
+    samples.push((performance.now() - t0) / reps);
   }
   samples.sort((a, b) => a - b);
   return samples[samples.length >> 1]!;

@@ -189,9 +189,16 @@ export class VecEnv<S extends Space = Space> {
     return this.steps;
   }
 
+  private checkObs(o: Float64Array, i: number, where: string): Float64Array {
+    if (o.length !== this.obsDim) {
+      throw new Error(`VecEnv: env ${i}'s ${where} returned an observation of length ${o.length}; its observationSpace says ${this.obsDim}`);
+    }
+    return o;
+  }
+
   reset(): Float64Array {
     for (let i = 0; i < this.nEnvs; i++) {
-      this.obs.set(this.envs[i]!.reset(this.seed + i), i * this.obsDim);
+      this.obs.set(this.checkObs(this.envs[i]!.reset(this.seed + i), i, 'reset()'), i * this.obsDim);
       this.rets[i] = 0;
       this.lens[i] = 0;
     }
@@ -211,6 +218,7 @@ export class VecEnv<S extends Space = Space> {
         a = buf;
       }
       const r = env.step(a as ActionOf<S>);
+      this.checkObs(r.obs, i, 'step()');
       this.steps++;
       this.rets[i]! += r.reward;
       this.lens[i]!++;
@@ -222,7 +230,7 @@ export class VecEnv<S extends Space = Space> {
         this.episodes.push({ ret: this.rets[i]!, len: this.lens[i]!, t: this.steps });
         this.rets[i] = 0;
         this.lens[i] = 0;
-        this.obs.set(env.reset(), i * obsDim);
+        this.obs.set(this.checkObs(env.reset(), i, 'reset()'), i * obsDim);
       } else {
         res.finalObs[i] = null;
         this.obs.set(r.obs, i * obsDim);

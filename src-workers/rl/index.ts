@@ -24,6 +24,8 @@ export { CartPole } from './envs/cartpole';
 export { Pendulum } from './envs/pendulum';
 export { PPO, evaluatePolicy, type LearnOptions, type PolicySnapshot, type UpdateMetrics } from './ppo';
 export { parsePPOConfig, ppoConfigSchema, type PPOConfig, type PPOConfigInput } from './config';
+export { DeployedPolicy, type Decision } from './deploy';
+export { parseSnapshot } from './snapshot';
 export { RunningMeanStd, VecNormalize, type VecEnvLike } from './normalize';
 export { ActorCritic, type PolicyArch } from './policy';
 export { Adam, Mlp, ParamStore, clipGradNorm } from './mlp';

@@ -7,6 +7,9 @@ import { Adam, clipGradNorm } from './mlp';
 import { VecNormalize, type VecEnvLike } from './normalize';
 import { ActorCritic, actorCriticArenaBytes } from './policy';
 import { Rng } from './rng';
+import { parseSnapshot, type PolicySnapshot } from './snapshot';
+
+export type { PolicySnapshot } from './snapshot';
 
 /** Metrics of one PPO update (SB3's logger keys, without the prefixes). */
 export interface UpdateMetrics {
@@ -25,22 +28,8 @@ export interface UpdateMetrics {
   ep_len_mean: number;
   /** env steps per second since learn() started */
   fps: number;
-}
-
-/**
- * A trained policy as plain JSON-able data: enough to rebuild the network for inference or to
- * warm-start training (not a full resume: optimiser moments and env states are not included).
- */
-export interface PolicySnapshot {
-  format: 'bullpen-ppo-policy/1';
-  config: PPOConfig;
-  obsDim: number;
-  actionSpace: { kind: 'discrete'; n: number } | { kind: 'multi-discrete'; nvec: number[] } | { kind: 'box'; low: number[]; high: number[] };
-  /** every parameter (actor, critic, log-std) in the network's flat order */
-  params: number[];
-  /** observation normalisation, when the run used it */
-  obsNorm: { mean: number[]; var: number[]; clip: number; epsilon: number } | null;
-  numTimesteps: number;
+  /** gradient steps taken so far (all updates) */
+  n_updates: number;
 }
 
 export interface LearnOptions {
@@ -72,6 +61,7 @@ export class PPO {
   private lastObs: Float64Array | null = null;
   private lastEpisodeStarts: Uint8Array;
   private updates = 0;
+  private gradSteps = 0;
   private readonly res = { logp: 0, entropy: 0 };
   private readonly advBuf: Float64Array;
   // rollout buffer, index = t * nEnvs + env
@@ -86,6 +76,7 @@ export class PPO {
   private readonly stepAct: Float64Array;
   private readonly envAct: Float64Array;
   private readonly stepLogp: Float64Array;
+  private readonly lastValues: Float64Array;
 
   constructor(env: EnvSource<Space>, config: PPOConfigInput = {}) {
     const cfgIn = { ...config } as PPOConfigInput;
@@ -129,8 +120,39 @@ export class PPO {
     this.stepAct = new Float64Array(N * venv.actDim);
     this.envAct = new Float64Array(N * venv.actDim);
     this.stepLogp = new Float64Array(N);
+    this.lastValues = new Float64Array(N);
     this.lastEpisodeStarts = new Uint8Array(N).fill(1);
     this.advBuf = new Float64Array(maxBatch);
+  }
+
+  /**
+   * The last rollout (read-only views; index = step × n_envs + env): rewards already include the
+   * γ·V(final obs) bootstrap of truncated episodes. For tests and diagnostics.
+   */
+  get rollout(): {
+    obs: Float64Array;
+    actions: Float64Array;
+    rewards: Float64Array;
+    episodeStarts: Uint8Array;
+    values: Float64Array;
+    logProbs: Float64Array;
+    advantages: Float64Array;
+    returns: Float64Array;
+    lastValues: Float64Array;
+    lastEpisodeStarts: Uint8Array;
+  } {
+    return {
+      obs: this.bObs,
+      actions: this.bAct,
+      rewards: this.bRew,
+      episodeStarts: this.bStart,
+      values: this.bVal,
+      logProbs: this.bLogp,
+      advantages: this.bAdv,
+      returns: this.bRet,
+      lastValues: this.lastValues,
+      lastEpisodeStarts: this.lastEpisodeStarts,
+    };
   }
 
   /** finished training episodes (raw returns) */
@@ -207,7 +229,8 @@ export class PPO {
     this.lastObs = Float64Array.from(obs);
     // GAE(λ)
     policy.forward(this.lastObs, N, null, true);
-    const lastV = policy.vOut;
+    const lastV = this.lastValues;
+    for (let i = 0; i < N; i++) lastV[i] = policy.vOut[i]!;
     const lam = this.config.gae_lambda;
     for (let i = 0; i < N; i++) {
       let gae = 0;
@@ -370,6 +393,7 @@ export class PPO {
           throw new Error(`PPO: the gradient norm is ${gn} at update ${this.updates}, epoch ${epoch + 1}; training stopped`);
         }
         this.optim.step(policy.store.params, policy.store.grads, lr);
+        this.gradSteps++;
       }
     }
     // explained variance of the rollout's value predictions
@@ -405,6 +429,7 @@ export class PPO {
       ep_rew_mean: last.length ? last.reduce((s, e) => s + e.ret, 0) / last.length : NaN,
       ep_len_mean: last.length ? last.reduce((s, e) => s + e.len, 0) / last.length : NaN,
       fps: 0,
+      n_updates: this.gradSteps,
     };
   }
 
@@ -448,9 +473,12 @@ export class PPO {
     };
   }
 
-  /** Loads the parameters (and observation statistics) of a snapshot taken from the same architecture. */
-  loadSnapshot(snap: PolicySnapshot): void {
-    if (snap.format !== 'bullpen-ppo-policy/1') throw new Error(`loadSnapshot: unknown format ${String(snap.format)}`);
+  /**
+   * Loads the parameters (and observation statistics) of a snapshot taken from the same
+   * architecture. The snapshot is validated first (it may come from storage).
+   */
+  loadSnapshot(input: unknown): void {
+    const snap = parseSnapshot(input, 'loadSnapshot');
     const p = this.policy.store.params;
     if (snap.obsDim !== this.env.obsDim || snap.params.length !== p.length) {
       throw new Error(

@@ -174,6 +174,7 @@ export class Crowd {
       for (let j = 0; j < k; j++) {
         const i = ids[sched.int(nt)] as number;
         if (sched.next() >= (act[this.sym[i] as number] as number) * inv) continue;
+        if (e.symbolHalted(this.sym[i] as number)) continue;
         this.decide(e, i, t, tick);
       }
     }

@@ -223,12 +223,16 @@ export class Desks {
   readonly conf: Float32Array;
   readonly weight: Float64Array;
   readonly decisions: Float64Array;
-  // desks
+  // desks: net position and its average cost per symbol (D × S)
+  readonly dPos: Float64Array;
+  readonly dAvg: Float64Array;
   readonly inputHalt: Uint8Array;
   readonly haltUntil: Int32Array;
   readonly cycle: Int32Array;
   /** tick of each desk's next decision cycle */
   readonly nextCycle: Int32Array;
+  /** each desk's persistent valuation bias (log) */
+  readonly valBias: Float64Array;
   readonly varFlag: Uint8Array;
   readonly deskPerf: Perf;
   readonly agentPerf: Perf;
@@ -272,11 +276,15 @@ export class Desks {
     this.weight = new Float64Array(A);
     this.decisions = new Float64Array(A);
     for (let a = 0; a < A; a++) this.weight[a] = (this.pers[Math.floor(a / ROLE_COUNT)] as Personality).weights[a % ROLE_COUNT] as number;
+    this.dPos = new Float64Array(desks * symbols);
+    this.dAvg = new Float64Array(desks * symbols);
     this.inputHalt = new Uint8Array(desks);
     this.haltUntil = new Int32Array(desks);
     this.cycle = new Int32Array(desks);
     this.nextCycle = new Int32Array(desks);
     for (let d = 0; d < desks; d++) this.nextCycle[d] = (rngs[d] as Rng).int(DESK_PERIOD);
+    this.valBias = new Float64Array(desks);
+    for (let d = 0; d < desks; d++) this.valBias[d] = 0.0005 * (rngs[d] as Rng).normal();
     this.varFlag = new Uint8Array(desks);
     this.deskPerf = new Perf(desks, DESK_CAPITAL);
     this.agentPerf = new Perf(A, AGENT_CAPITAL);
@@ -314,6 +322,13 @@ export class Desks {
       else if (closing === Math.abs(p)) this.avg[k] = 0;
     }
     this.pos[k] = p + side * qty;
+    // the desk's own book (net of its members), for its stop-loss and take-profit
+    const dk = Math.floor(a / ROLE_COUNT) * this.S + s;
+    const dp = this.dPos[dk] as number;
+    if (dp === 0 || Math.sign(dp) === side) this.dAvg[dk] = (Math.abs(dp) * (this.dAvg[dk] as number) + qty * price) / (Math.abs(dp) + qty);
+    else if (qty > Math.abs(dp)) this.dAvg[dk] = price;
+    else if (qty === Math.abs(dp)) this.dAvg[dk] = 0;
+    this.dPos[dk] = dp + side * qty;
     this.cash[a] = (this.cash[a] as number) - side * qty * price - fee;
     this.fees[a] = (this.fees[a] as number) + fee;
     this.trades[a] = (this.trades[a] as number) + 1;
@@ -333,9 +348,7 @@ export class Desks {
   }
 
   deskPos(d: number, s: number): number {
-    let p = 0;
-    for (let r = 0; r < ROLE_COUNT; r++) p += this.pos[(d * ROLE_COUNT + r) * this.S + s] as number;
-    return p;
+    return this.dPos[d * this.S + s] as number;
   }
 
   deskEquity(e: Engine, d: number): number {
@@ -546,8 +559,10 @@ export class Desks {
       drawdown: r4(risk.drawdown),
     };
     if (halted) return { size: 0, reason: 'desk halted', limits };
+    if (e.symbolHalted(s)) return { size: 0, reason: 'symbol halted by its circuit breaker', limits };
     const reduces = cur !== 0 && Math.sign(cur) !== side;
-    if (reduces) return { size: Math.min(size, Math.abs(cur) + size), reason: 'reduces exposure', limits };
+    // a trade against the position may take it to flat, not beyond (a flip would be a new risk)
+    if (reduces) return { size: Math.min(size, Math.abs(cur)), reason: 'reduces exposure', limits };
     const eq = Math.max(risk.equity, 1);
     const room = Math.floor((LIMITS.maxPosition * eq) / px - Math.abs(cur));
     const levRoom = Math.floor(((LIMITS.maxLeverage * eq - risk.gross) / px));
@@ -580,24 +595,40 @@ export class Desks {
       e.emit({ type: 'alert', severity: 'critical', source: info.name, message: `drawdown ${(risk.drawdown * 100).toFixed(1)}% hit the ${(LIMITS.drawdownLimit * 100).toFixed(0)}% limit: desk halted for ${HALT_TICKS} ticks` });
     }
     if (this.halted(d, tick)) return;
-    for (let r = 0; r < ROLE_COUNT; r++) {
-      const a = d * ROLE_COUNT + r;
-      for (let s = 0; s < this.S; s++) {
-        const k = a * this.S + s;
-        const p = this.pos[k] as number;
-        if (p === 0) continue;
-        const ret = ((e.mark[s] as number) / (this.avg[k] as number) - 1) * Math.sign(p);
-        if (ret < -LIMITS.stopLoss) {
-          this.sendIOC(e, a, s, p > 0 ? SELL : BUY, Math.abs(p));
-          e.emit({ type: 'alert', severity: 'info', source: info.name, message: `stop-loss: ${ROLES[r]} closes ${Math.abs(p)} ${e.symbolName(s)} at ${(ret * 100).toFixed(2)}%` });
-        } else if (ret > LIMITS.takeProfit) {
-          const q = Math.max(1, Math.floor(Math.abs(p) / 2));
-          this.sendIOC(e, a, s, p > 0 ? SELL : BUY, q);
-          e.emit({ type: 'alert', severity: 'info', source: info.name, message: `take-profit: ${ROLES[r]} takes ${q} ${e.symbolName(s)} off at +${(ret * 100).toFixed(2)}%` });
-        }
+    // stop-loss and take-profit on the desk's net position (its members' positions can offset)
+    for (let s = 0; s < this.S; s++) {
+      const k = d * this.S + s;
+      const p = this.dPos[k] as number;
+      if (p === 0 || e.symbolHalted(s)) continue;
+      const ret = ((e.mark[s] as number) / (this.dAvg[k] as number) - 1) * Math.sign(p);
+      if (ret < -LIMITS.stopLoss) {
+        this.closeDesk(e, d, s, Math.abs(p));
+        e.emit({ type: 'alert', severity: 'info', source: info.name, message: `stop-loss: closing ${Math.abs(p)} ${e.symbolName(s)} at ${(ret * 100).toFixed(2)}%` });
+      } else if (ret > LIMITS.takeProfit) {
+        const q = Math.max(1, Math.floor(Math.abs(p) / 2));
+        this.closeDesk(e, d, s, q);
+        e.emit({ type: 'alert', severity: 'info', source: info.name, message: `take-profit: taking ${q} ${e.symbolName(s)} off at +${(ret * 100).toFixed(2)}%` });
       }
     }
   }
+
+  /** Reduces the desk's net position by `qty`, through the members holding it (largest first). */
+  private closeDesk(e: Engine, d: number, s: number, qty: number): void {
+    const p = this.dPos[d * this.S + s] as number;
+    const dir = Math.sign(p);
+    const order = [0, 1, 2, 3, 4]
+      .map((r) => d * ROLE_COUNT + r)
+      .filter((a) => Math.sign(this.pos[a * this.S + s] as number) === dir)
+      .sort((x, y) => Math.abs(this.pos[y * this.S + s] as number) - Math.abs(this.pos[x * this.S + s] as number) || x - y);
+    let left = qty;
+    for (const a of order) {
+      if (left <= 0) break;
+      const q = Math.min(left, Math.abs(this.pos[a * this.S + s] as number));
+      this.sendIOC(e, a, s, -dir, q);
+      left -= q;
+    }
+  }
+
 
   /** An immediate-or-cancel limit on the venue with the better price, up to 0.1% through the touch. */
   sendIOC(e: Engine, a: number, s: number, side: number, qty: number, venue = -1): void {
@@ -638,6 +669,12 @@ export class Desks {
     const wT = (style === 'trend' ? 0.35 : style === 'reversion' ? 0.1 : 0.25) * adxScale;
     const wR = style === 'trend' ? 0.1 : style === 'reversion' ? 0.35 : 0.25;
     const wG = style === 'trend' ? 0.2 : 0.12;
+    const wV = style === 'trend' ? 0.15 : style === 'reversion' ? 0.35 : 0.3;
+    // the desk's valuation model: the fundamental value seen through the desk's own bias and a fresh
+    // estimation error each cycle (both from the desk's random stream)
+    const fair = (e.fundamental.F[s] as number) * Math.exp((this.valBias[d] as number) + 0.0005 * (this.rngs[d] as Rng).normal());
+    const gapBps = Math.log(fair / (e.mark[s] as number)) * 1e4;
+    inputs.fairValue = r4(fair);
     const atr = ind.atr.value;
     const pctB = ind.bb.upper > ind.bb.lower ? (ind.lastClose - ind.bb.lower) / (ind.bb.upper - ind.bb.lower) : 0.5;
     const rg = regime.regime;
@@ -651,8 +688,9 @@ export class Desks {
       { name: 'RSI14', value: ind.rsi.value, weight: wR, vote: clamp((50 - ind.rsi.value) / 25, -1, 1) },
       { name: 'Bollinger %B', value: pctB, weight: wR, vote: clamp((0.5 - pctB) * 2, -1, 1) },
       { name: 'regime', value: regime.confidence, weight: wG, vote: rv * regime.confidence },
+      { name: 'valuation gap (bps)', value: gapBps, weight: wV, vote: clamp(gapBps / 15, -1, 1) },
     ];
-    return decide(signals, 0.15, base, inputs);
+    return decide(signals, 0.2, base, inputs);
   }
 
   private riskManager(e: Engine, d: number, s: number, risk: DeskRisk): Prop {
@@ -731,10 +769,11 @@ export class Desks {
     const dev = atr > 0 && !Number.isNaN(vw) ? (mid - vw) / atr : 0;
     const inputs: Record<string, number | string> = { venuePremiumBps: r4(premium * 1e4), tickSize: ts, bookImbalance: r4(imb) };
     const signals: Sig[] = [
-      { name: 'VWAP deviation/ATR', value: dev, weight: 0.5, vote: -Math.tanh(dev / 2) },
-      { name: 'order book imbalance', value: imb, weight: 0.5, vote: imb },
+      { name: 'VWAP deviation/ATR', value: dev, weight: 0.7, vote: -Math.tanh(dev / 2) },
+      { name: 'order book imbalance', value: imb, weight: 0.3, vote: imb },
     ];
-    return decide(signals, 0.25, base, inputs);
+    // its edge is the paired trade; in the desk's directional vote it speaks only on clear dislocations
+    return decide(signals, 0.4, base, inputs);
   }
 
   private balancer(e: Engine, d: number, s: number, equity: number): Prop {
@@ -747,7 +786,7 @@ export class Desks {
     const drift = equity > 0 ? (cur - target) / equity : 0;
     const inputs: Record<string, number | string> = { method, targetWeight: r4(w[s] as number), targetValue: Math.round(target), currentValue: Math.round(cur) };
     const signals: Sig[] = [{ name: 'drift from target', value: drift, weight: 1, vote: clamp(-drift / 0.05, -1, 1) }];
-    if (Math.abs(drift) > 0.02) {
+    if (Math.abs(drift) > 0.04) {
       const size = Math.max(1, Math.floor((Math.abs(drift) * equity) / px / 2));
       return { action: drift > 0 ? -1 : 1, size, confidence: clamp(0.3 + Math.abs(drift) * 5, 0, 0.9), signals, inputs };
     }
@@ -767,7 +806,7 @@ export class Desks {
       const ask0 = b0.bestAsk();
       const bid1 = b1.bestBid();
       const ask1 = b1.bestAsk();
-      if (bid0 === 0 || ask0 === 0 || bid1 === 0 || ask1 === 0) continue;
+      if (bid0 === 0 || ask0 === 0 || bid1 === 0 || ask1 === 0 || e.symbolHalted(s)) continue;
       const ts = e.tickSize[s] as number;
       const mid = e.mark[s] as number;
       const latency = 0.5 * Math.sqrt(e.ewVar[s] as number) * Math.sqrt(ARB_LATENCY_TICKS);
@@ -911,9 +950,9 @@ export class Desks {
   }
 
   hash(h: Hasher): void {
-    h.arr(this.pos).arr(this.avg).arr(this.cash).arr(this.realised).arr(this.fees).arr(this.trades).arr(this.wins).arr(this.closes);
+    h.arr(this.pos).arr(this.avg).arr(this.dPos).arr(this.dAvg).arr(this.cash).arr(this.realised).arr(this.fees).arr(this.trades).arr(this.wins).arr(this.closes);
     h.arr(this.turnover).arr(this.action).arr(this.conf).arr(this.weight).arr(this.decisions);
-    h.arr(this.inputHalt).arr(this.haltUntil).arr(this.cycle).arr(this.nextCycle).arr(this.varFlag);
+    h.arr(this.inputHalt).arr(this.haltUntil).arr(this.cycle).arr(this.nextCycle).arr(this.valBias).arr(this.varFlag);
     this.deskPerf.hash(h);
     this.agentPerf.hash(h);
     h.arr(this.evTick).arr(this.evAgent).arr(this.evSym).arr(this.evSign).arr(this.evPx).arr(this.evHead).arr(this.evLen);

@@ -5,7 +5,7 @@
  * and trades, the desks' arbitrage scan and decision cycles run, marks and per-tick statistics are
  * updated, and every BAR_TICKS ticks a bar closes and indicators and regimes update.
  */
-import type { SessionConfig } from '../../src-shared/config';
+import { SessionConfig } from '../../src-shared/config';
 import { REGIMES, type Roster } from '../../src-shared/roster';
 import type { EngineEvent } from '../../src-shared/events';
 import type { Frame } from '../../src-shared/frame';
@@ -25,13 +25,17 @@ export const BAR_TICKS = 10;
 export const VENUES = ['NOVA', 'ARC'] as const;
 const SYMBOL_NAMES = [
   'BPX', 'ORCA', 'KITE', 'LUMA', 'VOLT', 'NIMB', 'QRZ', 'HALO', 'FERN', 'MOSS', 'RUNE', 'TIDE', 'AXLE', 'BRIO', 'CRUX', 'DUNE',
-  'EMBR', 'FLUX', 'GLYF', 'HUSK', 'IRIS', 'JADE', 'KNOT', 'LYNX', 'MAPL', 'NOVA', 'OPAL', 'PIKE', 'QUIL', 'ROOK', 'SAGE', 'TALC',
+  'EMBR', 'FLUX', 'GLYF', 'HUSK', 'IRIS', 'JADE', 'KNOT', 'LYNX', 'MAPL', 'NEXO', 'OPAL', 'PIKE', 'QUIL', 'ROOK', 'SAGE', 'TALC',
 ];
 /** price history kept per symbol for momentum lookbacks, in ticks */
 const MID_HISTORY = 256;
 /** decay of the per-symbol EWMA covariance of bar returns */
 const COV_LAMBDA = 0.97;
 const DEFAULT_TAKER_BPS = 2;
+/** circuit breaker: a move beyond this fraction of the reference within a window halts the symbol */
+export const BREAKER_MOVE = 0.05;
+export const BREAKER_WINDOW = 1200;
+export const BREAKER_HALT = 200;
 const DEFAULT_MAKER_BPS = 0;
 
 type DistOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -105,6 +109,10 @@ export class Engine implements FillSink {
   takerFeeBps = DEFAULT_TAKER_BPS;
   makerFeeBps = DEFAULT_MAKER_BPS;
   floorHalted = false;
+  /** per symbol: tick until which trading is halted by the circuit breaker (0: trading) */
+  readonly symbolHaltUntil: Int32Array;
+  /** per symbol: reference price of the circuit breaker (the mark at the start of its window) */
+  readonly breakerRef: Float64Array;
   private _tick = 0;
   private seq = 0;
   private events: EngineEvent[] = [];
@@ -115,7 +123,9 @@ export class Engine implements FillSink {
   trades = 0;
   eventCount = 0;
 
-  constructor(config: SessionConfig, opts: EngineOptions = {}) {
+  constructor(input: SessionConfig, opts: EngineOptions = {}) {
+    // validated again here: a config outside the limits would break the engine's invariants
+    const config = SessionConfig.parse(input);
     this.config = config;
     this.allTrades = opts.allTradeEvents ?? false;
     const S = config.symbols;
@@ -171,6 +181,8 @@ export class Engine implements FillSink {
     for (let s = 0; s < S; s++) this.cov[s * S + s] = BASE_VOL * BASE_VOL * BAR_TICKS;
     this.meanRet = new Float64Array(S);
     this.prevBarClose = new Float64Array(this.startPrice);
+    this.symbolHaltUntil = new Int32Array(S);
+    this.breakerRef = new Float64Array(this.startPrice);
 
     this.roster = {
       symbols: names.map((name, index) => ({ index, name, startPrice: this.startPrice[index] as number, tickSize: this.tickSize[index] as number })),
@@ -233,6 +245,31 @@ export class Engine implements FillSink {
     return this.midHist[s * MID_HISTORY + i] as number;
   }
 
+  /** true while the symbol's circuit breaker holds it */
+  symbolHalted(s: number): boolean {
+    return this._tick < (this.symbolHaltUntil[s] as number);
+  }
+
+  /**
+   * Circuit breaker: a symbol whose mark moves more than BREAKER_MOVE from its reference within a
+   * BREAKER_WINDOW-tick window stops trading for BREAKER_HALT ticks (error alert); the reference resets
+   * at every window and after each halt.
+   */
+  private circuitBreakers(t: number): void {
+    for (let s = 0; s < this.S; s++) {
+      const m = this.mark[s] as number;
+      const ref = this.breakerRef[s] as number;
+      if (t < (this.symbolHaltUntil[s] as number)) continue;
+      const move = m / ref - 1;
+      if (Math.abs(move) > BREAKER_MOVE) {
+        this.symbolHaltUntil[s] = t + 1 + BREAKER_HALT;
+        this.breakerRef[s] = m;
+        this.desks.halts++;
+        this.emit({ type: 'alert', severity: 'error', source: 'circuit breaker', message: `${this.symbolName(s)} moved ${(move * 100).toFixed(1)}% within ${BREAKER_WINDOW} ticks: trading halted for ${BREAKER_HALT} ticks` });
+      } else if ((t + 1) % BREAKER_WINDOW === 0) this.breakerRef[s] = m;
+    }
+  }
+
   cancelOrder(id: number): void {
     const b = this.pool.book[id] as number;
     this.books[b]!.cancel(id);
@@ -248,8 +285,9 @@ export class Engine implements FillSink {
   private expire(t: number): void {
     const pool = this.pool;
     this.expiry.due(t, (id, gen) => {
-      // gone, recycled for another order, or renewed since: nothing to do
-      if (!pool.live[id] || pool.gen[id] !== gen || pool.expires[id] !== t) return;
+      // gone, recycled for another order, or renewed since: nothing to do (an order whose time passed
+      // during a floor halt, when the wheel does not turn, goes one lap later)
+      if (!pool.live[id] || pool.gen[id] !== gen || (pool.expires[id] as number) > t) return;
       const owner = pool.owner[id] as number;
       this.cancelOrder(id);
       if (owner < this.crowdN) this.crowd.orderDone(owner, id);
@@ -262,7 +300,7 @@ export class Engine implements FillSink {
 
   /** A featured agent's immediate-or-cancel limit order (orders event + matching). */
   agentOrder(a: number, s: number, v: number, side: number, limitTicks: number, qty: number): void {
-    if (this.floorHalted || qty <= 0) return;
+    if (this.floorHalted || qty <= 0 || this.symbolHalted(s)) return;
     const ts = this.tickSize[s] as number;
     this.orders++;
     this.emit({ type: 'order', agent: a, symbol: s, venue: v, side: side === BUY ? 'buy' : 'sell', kind: 'limit', price: limitTicks * ts, qty });
@@ -380,6 +418,7 @@ export class Engine implements FillSink {
       this.mark[s] = m;
       this.midHist[s * MID_HISTORY + (t % MID_HISTORY)] = m;
     }
+    this.circuitBreakers(t);
     if ((t + 1) % BAR_TICKS === 0) this.closeBars();
     this._tick = t + 1;
   }
@@ -449,6 +488,7 @@ export class Engine implements FillSink {
       f.regime[s] = this.regimes[s]!.regime;
       f.sentiment[s] = this.news.sentiment[s] as number;
     }
+    // agents: position = net market value of the agent's positions (currency), pnl = equity − capital
     const ag = frame.agents;
     const d = this.desks;
     for (let a = 0; a < this.agentsN; a++) {
@@ -495,7 +535,6 @@ export class Engine implements FillSink {
   /** Hash of the complete state: market, books (in priority order), crowd, desks, indicators, RNG streams. */
   stateHash(): string {
     const h = new Hasher();
-    const S = this.S;
     h.int(this._tick).int(this.seq).int(this.orders).int(this.trades).int(this.eventCount);
     h.num(this.liquidity).num(this.takerFeeBps).num(this.makerFeeBps).int(this.floorHalted ? 1 : 0);
     this.fundamental.hash(h);
@@ -518,9 +557,8 @@ export class Engine implements FillSink {
     for (const ind of this.bookInd) ind.hash(h);
     for (const ind of this.symInd) ind.hash(h);
     for (const r of this.regimes) r.hash(h);
-    h.arr(this.cov).arr(this.meanRet).arr(this.prevBarClose);
+    h.arr(this.cov).arr(this.meanRet).arr(this.prevBarClose).arr(this.symbolHaltUntil).arr(this.breakerRef);
     for (const r of this.rngs) h.arr(r.state()).num(r.spareValue());
-    void S;
     return h.digest();
   }
 

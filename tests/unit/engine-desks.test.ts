@@ -167,6 +167,36 @@ describe('desk decisions and their reasoning', () => {
   });
 });
 
+describe('venues', () => {
+  it('the two venues drift apart and arbitrage pulls them together', () => {
+    const basis = (arbitrage: boolean): { meanBps: number; crossed: number } => {
+      const e = new Engine(defaultSessionConfig({ seed: 9, crowd: 1000 }));
+      // halting every desk silences its ArbitrageHunter too
+      if (!arbitrage) for (let d = 0; d < 5; d++) e.applyInput({ kind: 'halt', desk: d, halted: true });
+      let sum = 0;
+      let n = 0;
+      let crossed = 0;
+      for (let t = 0; t < 2500; t++) {
+        e.step();
+        e.drainEvents();
+        if (t < 300) continue;
+        for (let s = 0; s < e.S; s++) {
+          sum += Math.abs(Math.log(e.venueMid(s, 0) / e.venueMid(s, 1)));
+          n++;
+          const [b0, b1] = [e.books[s * 2]!, e.books[s * 2 + 1]!];
+          if ((b1.bestAsk() > 0 && b0.bestBid() > b1.bestAsk()) || (b0.bestAsk() > 0 && b1.bestBid() > b0.bestAsk())) crossed++;
+        }
+      }
+      return { meanBps: (sum / n) * 1e4, crossed: crossed / n };
+    };
+    const free = basis(false);
+    const arbed = basis(true);
+    expect(free.meanBps).toBeGreaterThan(1);
+    expect(arbed.meanBps).toBeLessThan(0.85 * free.meanBps);
+    expect(arbed.crossed).toBeLessThan(0.8 * free.crossed);
+  });
+});
+
 describe('risk management', () => {
   it('a desk pushed past its position limit gets a risk-manager SELL, a VaR alert, and its buys vetoed', () => {
     const e = new Engine(defaultSessionConfig({ seed: 8, crowd: 800, desks: 1, symbols: 1 }));
@@ -194,6 +224,28 @@ describe('risk management', () => {
     expect(Number(first.trace.inputs.leverage)).toBeGreaterThan(1.5);
     // the desk sold
     expect(e.desks.deskPos(0, 0)).toBeLessThan(qty);
+  });
+
+  it('stop-loss acts on the desk net position: a losing net long is closed, offsetting members are left alone', () => {
+    const run = (offset: boolean): { alerts: string[]; pos: number } => {
+      const e = new Engine(defaultSessionConfig({ seed: 8, crowd: 800, desks: 1, symbols: 1 }));
+      for (let t = 0; t < 50; t++) e.step();
+      e.drainEvents();
+      // bought 300 at 3% over the market: 2.9% under water
+      e.desks.settle(0, 0, 1, 300, e.mark[0]! * 1.03, 0);
+      if (offset) e.desks.settle(4, 0, -1, 300, e.mark[0]! * 1.03, 0);
+      const alerts: string[] = [];
+      for (let t = 0; t < 15; t++) {
+        e.step();
+        for (const ev of e.drainEvents()) if (ev.type === 'alert') alerts.push(ev.message);
+      }
+      return { alerts, pos: e.desks.deskPos(0, 0) };
+    };
+    const lone = run(false);
+    expect(lone.alerts.some((m) => /^stop-loss: closing 300 BPX at -2\.\d\d%$/.test(m))).toBe(true);
+    expect(lone.pos).toBeLessThan(300);
+    const hedged = run(true);
+    expect(hedged.alerts.filter((m) => m.startsWith('stop-loss'))).toEqual([]);
   });
 
   it('hitting the drawdown limit halts the desk with a critical alert; its agents show as halted', () => {

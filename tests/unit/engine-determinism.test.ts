@@ -5,6 +5,7 @@ import { BullpenEvent } from '../../src-shared/events';
 import { Roster } from '../../src-shared/roster';
 import type { Input } from '../../src-shared/inputs';
 import { Engine } from '../../src-workers/sim/engine';
+import { Hasher } from '../../src-workers/sim/hash';
 
 const INPUTS: Array<{ tick: number; input: Input }> = [
   { tick: 150, input: { kind: 'setParam', param: 'volatility', value: 3 } },
@@ -116,5 +117,30 @@ describe('engine determinism', () => {
     e.applyInput({ kind: 'halt', desk: null, halted: false });
     for (let t = 0; t < 50; t++) e.step();
     expect(e.trades).toBeGreaterThan(tradesAt);
+  });
+});
+
+describe('state hasher', () => {
+  it('sees every bit of typed arrays, numbers and their order', () => {
+    const base = new Float64Array([1.5, -2.25, 1e-300, 42]);
+    const h0 = new Hasher().arr(base).digest();
+    expect(new Hasher().arr(Float64Array.from(base)).digest()).toBe(h0);
+    const flipped = Float64Array.from(base);
+    new Uint8Array(flipped.buffer)[13] ^= 1; // one bit of the second element
+    expect(new Hasher().arr(flipped).digest()).not.toBe(h0);
+    expect(new Hasher().arr(new Float64Array([-2.25, 1.5, 1e-300, 42])).digest()).not.toBe(h0);
+    // -0 and 0 are different bit patterns, so different states
+    expect(new Hasher().num(0).digest()).not.toBe(new Hasher().num(-0).digest());
+    // odd-length byte arrays and unaligned views are covered to the last byte
+    const bytes = new Uint8Array([1, 2, 3, 4, 5, 6, 7]);
+    const b2 = Uint8Array.from(bytes);
+    b2[6] = 8;
+    expect(new Hasher().arr(bytes).digest()).not.toBe(new Hasher().arr(b2).digest());
+    const buf = new ArrayBuffer(16);
+    const view = new Int16Array(buf, 2, 5);
+    view.set([1, 2, 3, 4, 5]);
+    expect(new Hasher().arr(view).digest()).toBe(new Hasher().arr(Int16Array.from([1, 2, 3, 4, 5])).digest());
+    // a prefix length is part of the hash
+    expect(new Hasher().arr(base, 3).digest()).not.toBe(h0);
   });
 });

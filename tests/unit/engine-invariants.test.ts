@@ -59,3 +59,48 @@ describe('engine invariants', () => {
     expect(e.pool.liveCount).toBeLessThanOrEqual(2 * 1500);
   });
 });
+
+describe('circuit breaker', () => {
+  it('halts a symbol that moves more than 5% within its window: an error alert, then no trades in it until the halt ends', () => {
+    const e = new Engine(defaultSessionConfig({ seed: 3, crowd: 1000 }), { allTradeEvents: true });
+    e.applyInput({ kind: 'setParam', param: 'volatility', value: 20 });
+    let halt: { tick: number; symbol: number } | null = null;
+    const tradesBySymbolTick: Array<{ tick: number; symbol: number }> = [];
+    for (let t = 0; t < 600; t++) {
+      e.step();
+      for (const ev of e.drainEvents()) {
+        if (ev.type === 'trade') tradesBySymbolTick.push({ tick: ev.tick, symbol: ev.symbol });
+        if (!halt && ev.type === 'alert' && ev.source === 'circuit breaker') {
+          const name = ev.message.split(' ')[0]!;
+          halt = { tick: ev.tick, symbol: e.roster.symbols.findIndex((s) => s.name === name) };
+          expect(ev.severity).toBe('error');
+          expect(ev.message).toMatch(/moved -?\d+\.\d% within 1200 ticks: trading halted for 200 ticks/);
+        }
+      }
+    }
+    expect(halt).not.toBeNull();
+    const h = halt!;
+    const during = tradesBySymbolTick.filter((x) => x.symbol === h.symbol && x.tick > h.tick && x.tick <= h.tick + 200);
+    expect(during).toHaveLength(0);
+    const others = tradesBySymbolTick.filter((x) => x.symbol !== h.symbol && x.tick > h.tick && x.tick <= h.tick + 200);
+    expect(others.length).toBeGreaterThan(0);
+    const after = tradesBySymbolTick.filter((x) => x.symbol === h.symbol && x.tick > h.tick + 200);
+    if (h.tick + 260 < 600) expect(after.length).toBeGreaterThan(0);
+    expect(e.metrics().floor.halts).toBeGreaterThan(0);
+  });
+});
+
+describe('engine construction', () => {
+  it('refuses a config outside the shared limits', () => {
+    const ok = defaultSessionConfig({ seed: 1 });
+    expect(() => new Engine({ ...ok, symbols: 0 })).toThrow();
+    expect(() => new Engine({ ...ok, crowd: 100_001 })).toThrow();
+    expect(() => new Engine({ ...ok, desks: 21 })).toThrow();
+    const big = new Engine({ ...ok, symbols: 32, crowd: 0, desks: 1 }).roster;
+    expect(big.symbols).toHaveLength(32);
+    // 32 distinct tickers, none of them a venue's name
+    const names = big.symbols.map((s) => s.name);
+    expect(new Set(names).size).toBe(32);
+    for (const v of big.venues) expect(names).not.toContain(v);
+  });
+});

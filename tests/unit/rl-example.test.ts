@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +20,24 @@ describe('docs/RL.md example', () => {
     expect(Number(m![2])).toBeGreaterThan(10);
     expect(Number(m![2])).toBeGreaterThan(Number(m![1]) + 10);
     expect(out).toContain('buy at −1σ: 2, sell at +1σ: 0');
+  });
+});
+
+describe('docs/RL.md snippet', () => {
+  it('the "my-train.ts" script in docs/RL.md runs as documented and learns its task', { timeout: 90_000 }, () => {
+    const md = readFileSync(join(root, 'docs/RL.md'), 'utf8');
+    const m = /```ts\n(\/\/ my-train\.ts[\s\S]*?)```/.exec(md);
+    expect(m).not.toBeNull();
+    // the doc imports './src-workers/rl' from the repository root; run it from a temp folder instead
+    const src = m![1]!.replace("from './src-workers/rl'", `from '${pathToFileURL(join(root, 'src-workers/rl/index.ts')).href}'`);
+    const dir = mkdtempSync(join(tmpdir(), 'rl-doc-'));
+    try {
+      writeFileSync(join(dir, 'my-train.ts'), src);
+      const out = execFileSync(process.execPath, ['--import', 'tsx', join(dir, 'my-train.ts')], { cwd: root, encoding: 'utf8', timeout: 85_000 });
+      expect(out.trim().split('\n').at(-1)).toBe('[ 50, 50, 50, 50, 50 ]');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

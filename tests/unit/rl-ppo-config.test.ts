@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parsePPOConfig } from '../../src-workers/rl/config';
 import { Box, Discrete, VecEnv, type BoxSpace, type DiscreteSpace, type Env, type StepResult } from '../../src-workers/rl/env';
 import { CartPole } from '../../src-workers/rl/envs/cartpole';
+import { DeployedPolicy } from '../../src-workers/rl/deploy';
+import { Pendulum } from '../../src-workers/rl/envs/pendulum';
 import { PPO } from '../../src-workers/rl/ppo';
 
 const cartpole = () => new CartPole();
@@ -77,6 +79,17 @@ class Poisoned implements Env<DiscreteSpace> {
 }
 
 describe('robustness and determinism', () => {
+  it('an env whose observations do not match its observation space is named', () => {
+    class Wrong extends CartPole {
+      override reset(seed?: number): Float64Array {
+        return super.reset(seed).subarray(0, 3);
+      }
+    }
+    expect(() => new PPO(() => new Wrong(), { n_envs: 2, n_steps: 8, batch_size: 16 }).learn(16)).toThrow(
+      /env 0's reset\(\) returned an observation of length 3; its observationSpace says 4/,
+    );
+  });
+
   it('a NaN reaching the loss stops the run with a clear error', () => {
     const m = new PPO(() => new Poisoned(), { n_envs: 1, n_steps: 32, batch_size: 32, kernel: 'js' });
     expect(() => m.learn(1000)).toThrow(/PPO: the loss is NaN at update \d+, epoch 1 .*training stopped/);
@@ -110,6 +123,19 @@ describe('learn()', () => {
   });
 });
 
+describe('target_kl', () => {
+  it('stops an update\'s epochs once approx-KL exceeds 1.5 × target_kl (checked before each gradient step, as SB3)', () => {
+    const cfg = { n_envs: 2, n_steps: 32, batch_size: 16, n_epochs: 5, kernel: 'js' } as const;
+    const free = new PPO(cartpole, cfg);
+    free.learn(64);
+    expect(free.metrics.map((m) => m.n_updates)).toEqual([20]);
+    const tight = new PPO(cartpole, { ...cfg, target_kl: 1e-12 });
+    tight.learn(128);
+    // the first minibatch sees the rollout policy itself (KL 0) and steps; the next one stops
+    expect(tight.metrics.map((m) => m.n_updates)).toEqual([1, 2]);
+  });
+});
+
 describe('snapshots', () => {
   it('a JSON round trip of snapshot() reproduces the policy in a fresh model', () => {
     const cfg = { n_envs: 2, n_steps: 32, batch_size: 32, n_epochs: 2, normalize: true, seed: 4 } as const;
@@ -126,5 +152,31 @@ describe('snapshots', () => {
     }
     const other = new PPO(cartpole, { ...cfg, policy_kwargs: { net_arch: [32] } });
     expect(() => other.loadSnapshot(snap)).toThrow(/does not match/);
+    expect(() => b.loadSnapshot({ ...snap, params: snap.params.map((v, i) => (i === 3 ? null : v)) })).toThrow(/not a valid policy snapshot — params\.3/);
+    expect(() => b.loadSnapshot({ format: 'other' })).toThrow(/not a valid policy snapshot — format/);
+  });
+
+  it('DeployedPolicy rebuilds a snapshot for inference: same actions and values, with probabilities or mean/std', () => {
+    const a = new PPO(cartpole, { n_envs: 2, n_steps: 32, batch_size: 32, n_epochs: 2, normalize: true, seed: 4 });
+    a.learn(256);
+    const d = DeployedPolicy.fromSnapshot(JSON.parse(JSON.stringify(a.snapshot())));
+    for (const o of [[0.01, 0.2, -0.03, 0.1], [-0.5, -1, 0.1, 0.8]]) {
+      const dec = d.decide(o);
+      expect(dec.action).toEqual(a.predict(o));
+      expect(dec.value).toBe(a.value(o));
+      expect(dec.probabilities).toHaveLength(1);
+      expect(dec.probabilities![0]!.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 12);
+      expect(dec.probabilities![0]!.indexOf(Math.max(...dec.probabilities![0]!))).toBe(dec.action[0]);
+      expect(dec.mean).toBeNull();
+    }
+    const p = new PPO(() => new Pendulum(), { n_envs: 1, n_steps: 64, batch_size: 64, n_epochs: 1, policy_kwargs: { log_std_init: -1 } });
+    p.learn(64);
+    const dp = DeployedPolicy.fromSnapshot(p.snapshot(), 'js');
+    const dec = dp.decide([1, 0, 0.5]);
+    expect(dec.probabilities).toBeNull();
+    expect(dec.std![0]).toBeCloseTo(Math.exp(p.policy.logStd[0]!), 6);
+    expect(dec.action[0]).toBeCloseTo(p.predict([1, 0, 0.5])[0]!, 5); // wasm (f32) model vs js (f64) rebuild
+    expect(() => dp.decide([1, 0])).toThrow(/length 2, expected 3/);
+    expect(() => DeployedPolicy.fromSnapshot({ ...p.snapshot(), params: [1, 2] })).toThrow(/2 parameters given/);
   });
 });

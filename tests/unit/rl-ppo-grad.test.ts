@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Box, MultiDiscrete, type BoxSpace, type Env, type MultiDiscreteSpace, type StepResult } from '../../src-workers/rl/env';
+import { Box, Discrete, MultiDiscrete, type BoxSpace, type Env, type MultiDiscreteSpace, type StepResult } from '../../src-workers/rl/env';
 import { CartPole } from '../../src-workers/rl/envs/cartpole';
 import { Pendulum } from '../../src-workers/rl/envs/pendulum';
 import { PPO } from '../../src-workers/rl/ppo';
@@ -91,5 +91,75 @@ describe('PPO loss gradient against finite differences (f64 kernel)', () => {
     });
     expect(r.clippedFrac).toBeGreaterThan(0);
     expect(r.worst).toBeLessThan(1e-4);
+  });
+});
+
+/** reward 1 per step; terminates when the action is 1 three times in a row, else truncated at 5 */
+class ShortEpisodes implements Env<ReturnType<typeof Discrete>> {
+  readonly observationSpace: BoxSpace = Box(0, 10, 2);
+  readonly actionSpace = Discrete(2);
+  private readonly o = new Float64Array(2);
+  private t = 0;
+  private ones = 0;
+  reset(): Float64Array {
+    this.t = 0;
+    this.ones = 0;
+    this.o[0] = 0;
+    this.o[1] = 0;
+    return this.o;
+  }
+  step(a: number): StepResult {
+    this.t++;
+    this.ones = a === 1 ? this.ones + 1 : 0;
+    this.o[0] = this.t;
+    this.o[1] = this.ones;
+    const terminated = this.ones >= 3;
+    return { obs: this.o, reward: 1, terminated, truncated: !terminated && this.t >= 5 };
+  }
+}
+
+describe('rollout: truncation bootstrap and GAE(λ) exactly as SB3', () => {
+  it('adds γ·V(final obs) to a truncated step only, and computes advantages/returns by the GAE recursion', () => {
+    const gamma = 0.9;
+    const lam = 0.8;
+    const N = 3;
+    const T = 16;
+    const model = new PPO(() => new ShortEpisodes(), { n_envs: N, n_steps: T, batch_size: 16, gamma, gae_lambda: lam, kernel: 'js', seed: 5 });
+    model.collectRollout();
+    const r = model.rollout;
+    let truncations = 0;
+    let terminations = 0;
+    // replay the (deterministic) envs with the recorded actions to know where episodes ended
+    for (let i = 0; i < N; i++) {
+      const env = new ShortEpisodes();
+      env.reset();
+      for (let t = 0; t < T; t++) {
+        const k = t * N + i;
+        const s = env.step(r.actions[k]!);
+        if (s.truncated) {
+          truncations++;
+          expect(r.rewards[k]).toBeCloseTo(1 + gamma * model.value(s.obs), 12);
+        } else {
+          expect(r.rewards[k]).toBe(1);
+        }
+        if (s.terminated) terminations++;
+        if (s.terminated || s.truncated) env.reset();
+        const nextStart = t + 1 < T ? r.episodeStarts[k + N]! : r.lastEpisodeStarts[i]!;
+        expect(nextStart).toBe(s.terminated || s.truncated ? 1 : 0);
+      }
+    }
+    expect(truncations).toBeGreaterThan(0);
+    expect(terminations).toBeGreaterThan(0);
+    for (let i = 0; i < N; i++) {
+      let gae = 0;
+      for (let t = T - 1; t >= 0; t--) {
+        const k = t * N + i;
+        const nonTerminal = t === T - 1 ? 1 - r.lastEpisodeStarts[i]! : 1 - r.episodeStarts[k + N]!;
+        const nextV = t === T - 1 ? r.lastValues[i]! : r.values[k + N]!;
+        gae = r.rewards[k]! + gamma * nextV * nonTerminal - r.values[k]! + gamma * lam * nonTerminal * gae;
+        expect(r.advantages[k]).toBeCloseTo(gae, 12);
+        expect(r.returns[k]).toBeCloseTo(gae + r.values[k]!, 12);
+      }
+    }
   });
 });
