@@ -1,11 +1,12 @@
 import type { Method, Params, PushMessage, Result, SessionInfo } from '../src-shared/api';
 import type { Speed } from '../src-shared/config';
-import type { BullpenEvent } from '../src-shared/events';
+import type { BullpenEvent, CoordinationEvent, DecisionEvent, TradeEvent } from '../src-shared/events';
 import type { FrameBatch } from '../src-shared/frame';
 import { createTransport, type Transport } from './api';
 import { decimalsFor } from './format';
-import { frames, ingestBatch, observedTickRate, resetFrames } from './frames';
-import { useFloor, type BoardRow, type FeedEvent } from './store';
+import { frames, ingestBatch, observedTickRate, recordDecisions, resetFrames } from './frames';
+import { deskMetrics, ingestSeries, ingestTrades, resetSeries, series } from './series';
+import { useFloor, type BoardRow, type DeskRow, type FeedEvent } from './store';
 import { renderStats } from './floor/stats';
 
 /**
@@ -31,6 +32,10 @@ function applyInfo(info: SessionInfo | null): void {
   if (st.info?.sessionId !== info?.sessionId) st.clearFeed();
   // frames may already have arrived for this session: keep them; drop another session's
   if (frames.sessionId !== null && frames.sessionId !== info?.sessionId) resetFrames();
+  if (series.sessionId !== (info?.sessionId ?? null)) {
+    const r = info?.roster;
+    resetSeries(info?.sessionId ?? null, r ? r.agents.map((a) => a.desk) : [], r?.desks.length ?? 0, r?.symbols.length ?? 0);
+  }
   st.setInfo(info);
 }
 
@@ -56,7 +61,7 @@ async function boot(): Promise<void> {
       console.warn('[bullpen] session.status failed', err);
     }
     try {
-      const recent = await call('events.recent', { limit: 100, types: ['headline', 'alert'] });
+      const recent = await call('events.recent', { limit: 300, types: ['headline', 'alert', 'coordination', 'trade'] });
       if (seq === bootSeq) onEvents(recent);
     } catch (err) {
       console.warn('[bullpen] events.recent failed', err);
@@ -69,16 +74,22 @@ async function boot(): Promise<void> {
 
 function onEvents(events: BullpenEvent[]): void {
   const feed: FeedEvent[] = [];
+  const decisions: DecisionEvent[] = [];
+  const coordination: CoordinationEvent[] = [];
+  const trades: TradeEvent[] = [];
   const sid = useFloor.getState().info?.sessionId;
   for (const e of events) {
     if (sid && e.sessionId !== sid) continue;
     if (e.type === 'headline' || e.type === 'alert' || e.type === 'input') feed.push(e);
-    else if (e.type === 'decision') {
-      const prev = frames.decisions.get(e.agent);
-      if (!prev || prev.seq <= e.seq) frames.decisions.set(e.agent, e);
-    }
+    else if (e.type === 'decision') decisions.push(e);
+    else if (e.type === 'coordination') coordination.push(e);
+    else if (e.type === 'trade' && (e.buyAgent >= 0 || e.sellAgent >= 0)) trades.push(e);
   }
-  if (feed.length) useFloor.getState().addFeed(feed);
+  if (decisions.length) recordDecisions(decisions);
+  if (trades.length) ingestTrades(trades);
+  const st = useFloor.getState();
+  if (feed.length) st.addFeed(feed);
+  if (coordination.length) st.addCoordination(coordination);
 }
 
 function onPush(msg: PushMessage): void {
@@ -101,6 +112,7 @@ function onPush(msg: PushMessage): void {
 
 function onFrames(batch: FrameBatch): void {
   ingestBatch(batch);
+  ingestSeries(batch);
   renderStats.framesReceived++;
   renderStats.lastTick = batch.toTick;
 }
@@ -111,6 +123,34 @@ let lastVersion = -1;
 let lastReceived = 0;
 let lastRateAt = performance.now();
 let batchRate = 0;
+let lastBoardAt = 0;
+let lastBoardVersion = -1;
+
+/** Leaderboard rows, at most 2×/s (metrics over up to MAX_BARS bars per desk). */
+function leaderboardRows(info: NonNullable<ReturnType<typeof useFloor.getState>['info']>): DeskRow[] {
+  const halted = frames.batch?.sessionId === info.sessionId ? frames.batch.latest.agents.halted : null;
+  return info.roster.desks.map((d) => {
+    const m = deskMetrics(series.equity[d.index] ?? []);
+    let members = 0;
+    let haltedMembers = 0;
+    for (const a of info.roster.agents) {
+      if (a.desk !== d.index) continue;
+      members++;
+      if (halted && (halted[a.index] ?? 0) > 0) haltedMembers++;
+    }
+    return {
+      desk: d.index,
+      name: d.name,
+      pnl: m.pnl,
+      sharpe: m.sharpe,
+      sortino: m.sortino,
+      maxDrawdown: m.maxDrawdown,
+      winRate: m.winRate,
+      trades: series.tradeCount[d.index] ?? 0,
+      halted: members > 0 && haltedMembers === members,
+    };
+  });
+}
 
 function refreshPanels(): void {
   const st = useFloor.getState();
@@ -169,6 +209,11 @@ function refreshPanels(): void {
     }));
   }
   st.setMarket(patch);
+  if (info && now - lastBoardAt >= 500 && series.version !== lastBoardVersion && series.sessionId === info.sessionId) {
+    lastBoardAt = now;
+    lastBoardVersion = series.version;
+    st.setLeaderboard(leaderboardRows(info));
+  }
 }
 
 // ---- lifecycle ----------------------------------------------------------------------------------
@@ -252,6 +297,11 @@ export const commands = {
   },
   agentHistory(agent: number, limit = 20): Promise<Result<'agent.history'>> {
     return call('agent.history', { agent, limit });
+  },
+  /** Fetches an agent's recent decisions into frames.decisionLog (the popover's timeline). */
+  async loadAgentHistory(agent: number, limit = 50): Promise<void> {
+    const events = await call('agent.history', { agent, limit });
+    recordDecisions(events.filter((e): e is DecisionEvent => e.type === 'decision' && e.agent === agent));
   },
 };
 

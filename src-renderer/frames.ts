@@ -30,6 +30,10 @@ export interface FrameHolder {
   history: PriceHistory;
   /** latest decision per featured agent (index) for the selection panel */
   decisions: Map<number, DecisionEvent>;
+  /** recent decisions per featured agent, oldest first (≤ DECISION_LOG), for the popover timeline */
+  decisionLog: Map<number, DecisionEvent[]>;
+  /** bumped whenever a decision is recorded */
+  decisionVersion: number;
   /** arrival timestamps (ms) of recent batches, to measure the tick rate seen by the renderer */
   tickMarks: { t: number; tick: number }[];
 }
@@ -47,14 +51,48 @@ export const frames: FrameHolder = {
   lastAt: 0,
   history: emptyHistory(0),
   decisions: new Map(),
+  decisionLog: new Map(),
+  decisionVersion: 0,
   tickMarks: [],
 };
+
+/** Decisions kept per agent for the popover's timeline (agent.history serves up to 500). */
+export const DECISION_LOG = 80;
+
+/**
+ * Records decisions (pushed live or fetched with agent.history) into the latest-decision map and the
+ * per-agent log, in seq order without duplicates.
+ */
+export function recordDecisions(events: readonly DecisionEvent[]): void {
+  let changed = false;
+  for (const e of events) {
+    if (frames.sessionId !== null && e.sessionId !== frames.sessionId) continue;
+    const prev = frames.decisions.get(e.agent);
+    if (!prev || prev.seq <= e.seq) frames.decisions.set(e.agent, e);
+    let log = frames.decisionLog.get(e.agent);
+    if (!log) {
+      log = [];
+      frames.decisionLog.set(e.agent, log);
+    }
+    const last = log[log.length - 1];
+    if (!last || last.seq < e.seq) log.push(e);
+    else if (!log.some((x) => x.seq === e.seq)) {
+      log.push(e);
+      log.sort((a, b) => a.seq - b.seq);
+    } else continue;
+    if (log.length > DECISION_LOG) log.splice(0, log.length - DECISION_LOG);
+    changed = true;
+  }
+  if (changed) frames.decisionVersion++;
+}
 
 export function resetFrames(): void {
   frames.batch = null;
   frames.sessionId = null;
   frames.history = emptyHistory(0);
   frames.decisions.clear();
+  frames.decisionLog.clear();
+  frames.decisionVersion++;
   frames.tickMarks = [];
   frames.version++;
 }
@@ -67,7 +105,11 @@ export function ingestBatch(b: FrameBatch): void {
   if (sessionChanged || wentBack || frames.history.symbols !== symbols) {
     frames.history = emptyHistory(symbols);
     frames.tickMarks = [];
-    if (sessionChanged) frames.decisions.clear();
+    if (sessionChanged) {
+      frames.decisions.clear();
+      frames.decisionLog.clear();
+      frames.decisionVersion++;
+    }
   }
   frames.sessionId = b.sessionId;
   const h = frames.history;

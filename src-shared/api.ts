@@ -3,6 +3,7 @@ import { SessionConfig, Speed } from './config';
 import { BullpenEvent, EVENT_TYPES } from './events';
 import { Input } from './inputs';
 import { Roster } from './roster';
+import { CrowdInspection, EngineMetrics } from './inspect';
 import type { FrameBatch } from './frame';
 
 /**
@@ -68,6 +69,8 @@ export const apiSchemas = {
     params: z.object({ limit: z.number().int().min(1).max(1000).default(200), types: z.array(z.enum(EVENT_TYPES)).optional() }).strict(),
     result: z.array(BullpenEvent),
   },
+  'crowd.inspect': { params: z.object({ index: z.number().int().nonnegative() }).strict(), result: CrowdInspection },
+  'floor.metrics': { params: Empty, result: EngineMetrics },
   'agent.history': {
     params: z.object({ agent: z.number().int().nonnegative(), limit: z.number().int().min(1).max(500).default(50) }).strict(),
     result: z.array(BullpenEvent),

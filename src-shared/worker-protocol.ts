@@ -2,6 +2,7 @@ import type { SessionConfig, Speed } from './config';
 import type { EngineEvent } from './events';
 import type { Frame } from './frame';
 import type { Input } from './inputs';
+import type { SimQuery } from './inspect';
 import type { Roster } from './roster';
 
 /**
@@ -15,6 +16,8 @@ export type HostToSim =
   | { type: 'pause' }
   | { type: 'speed'; speed: Speed }
   | { type: 'input'; id: number; input: Input }
+  /** a read-only question answered between ticks with `queryResult` or `queryError` */
+  | { type: 'query'; id: number; query: SimQuery }
   | { type: 'stop' };
 
 export interface SimBatch {
@@ -32,6 +35,8 @@ export type SimToHost =
   /** an input was queued; it applies at the start of `tick` */
   | { type: 'inputAccepted'; id: number; tick: number }
   | { type: 'paused'; tick: number }
+  | { type: 'queryResult'; id: number; result: unknown }
+  | { type: 'queryError'; id: number; message: string }
   | { type: 'stopped'; tick: number }
   | { type: 'error'; message: string; stack?: string };
 

@@ -56,6 +56,8 @@ export function createRouter(host: SessionHost, appInfo: AppInfo): Router {
     'session.input': (p) => host.input(p.input),
     'events.recent': (p) => host.recentEvents(p.limit, p.types),
     'agent.history': (p) => host.agentHistory(p.agent, p.limit),
+    'crowd.inspect': (p) => host.inspectCrowd(p.index),
+    'floor.metrics': () => host.metrics(),
   };
 
   async function dispatch<M extends Method>(method: M, rawParams: unknown): Promise<Result<M>> {

@@ -5,6 +5,7 @@ import { SessionConfig, type SessionConfigInput, type Speed } from '../../src-sh
 import type { BullpenEvent, EventType } from '../../src-shared/events';
 import type { FrameBatch } from '../../src-shared/frame';
 import type { Input } from '../../src-shared/inputs';
+import { CrowdInspection, EngineMetrics, type SimQuery } from '../../src-shared/inspect';
 import type { Roster } from '../../src-shared/roster';
 import type { HostToSim, SimBatch } from '../../src-shared/worker-protocol';
 import { liveView } from './live-view';
@@ -81,6 +82,8 @@ interface Run {
   pauseWaiters: Waiter<number>[];
   stopWaiter: Waiter<number> | null;
   inputWaiters: Map<number, Waiter<number>>;
+  /** read-only questions to the worker (crowd inspection, metrics), by request id */
+  queryWaiters: Map<number, Waiter<unknown>>;
   nextInputId: number;
 }
 
@@ -247,6 +250,7 @@ export class SessionHost {
       pauseWaiters: [],
       stopWaiter: null,
       inputWaiters: new Map(),
+      queryWaiters: new Map(),
       nextInputId: 1,
     };
     this.run = run;
@@ -326,6 +330,11 @@ export class SessionHost {
       w.reject(reason);
     }
     run.inputWaiters.clear();
+    for (const w of run.queryWaiters.values()) {
+      clearTimeout(w.timer);
+      w.reject(reason);
+    }
+    run.queryWaiters.clear();
     if (run.stopWaiter) {
       clearTimeout(run.stopWaiter.timer);
       run.stopWaiter.resolve(run.tick);
@@ -398,6 +407,17 @@ export class SessionHost {
       case 'batch':
         this.onBatch(run, msg.batch);
         break;
+      case 'queryResult':
+      case 'queryError': {
+        const w = run.queryWaiters.get(msg.id);
+        if (w) {
+          run.queryWaiters.delete(msg.id);
+          clearTimeout(w.timer);
+          if (msg.type === 'queryResult') w.resolve(msg.result);
+          else w.reject(new ApiError({ code: 'bad_request', message: msg.message }));
+        }
+        break;
+      }
       case 'inputAccepted': {
         const w = run.inputWaiters.get(msg.id);
         if (w) {
@@ -543,6 +563,33 @@ export class SessionHost {
     });
     this.post(run, { type: 'input', id, input });
     return { tick: await accepted };
+  }
+
+  /** One crowd trader as the engine sees it now: type, position, P&L, last order and why. */
+  async inspectCrowd(index: number): Promise<CrowdInspection> {
+    return CrowdInspection.parse(await this.query({ kind: 'crowd', index }));
+  }
+
+  /** Per-agent, per-desk and floor metrics (P&L, Sharpe, Sortino, drawdown, win rate, …). */
+  async metrics(): Promise<EngineMetrics> {
+    return EngineMetrics.parse(await this.query({ kind: 'metrics' }));
+  }
+
+  /** Asks the worker between ticks; a worker that does not answer in time is declared stalled. */
+  private query(query: SimQuery): Promise<unknown> {
+    const run = this.liveRun();
+    const id = run.nextInputId++;
+    const answered = new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        run.queryWaiters.delete(id);
+        const message = `sim worker stalled: it did not answer a query within ${this.opts.replyTimeoutMs} ms`;
+        reject(internal(message));
+        this.crash(run, message);
+      }, this.opts.replyTimeoutMs);
+      run.queryWaiters.set(id, { resolve, reject, timer });
+    });
+    this.post(run, { type: 'query', id, query });
+    return answered;
   }
 
   // ---- queries ----------------------------------------------------------------------------------

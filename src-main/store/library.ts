@@ -38,6 +38,37 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sessions_started_at ON sessions (started_at);
     `,
   },
+  {
+    version: 2,
+    description: 'market data: bar series and their bars (src-main/store/bars.ts)',
+    sql: `
+      CREATE TABLE bar_series (
+        exchange   TEXT NOT NULL,
+        symbol     TEXT NOT NULL,
+        timeframe  TEXT NOT NULL,
+        source     TEXT NOT NULL CHECK (source IN ('exchange', 'csv', 'bundled')),
+        name       TEXT NOT NULL,
+        calendar   TEXT NOT NULL CHECK (calendar IN ('continuous', 'weekdays')),
+        gaps       TEXT NOT NULL CHECK (json_valid(gaps)),
+        origin     TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (exchange, symbol, timeframe)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE bars (
+        exchange  TEXT NOT NULL,
+        symbol    TEXT NOT NULL,
+        timeframe TEXT NOT NULL,
+        ts        INTEGER NOT NULL,
+        open      REAL NOT NULL,
+        high      REAL NOT NULL,
+        low       REAL NOT NULL,
+        close     REAL NOT NULL,
+        volume    REAL NOT NULL,
+        PRIMARY KEY (exchange, symbol, timeframe, ts),
+        FOREIGN KEY (exchange, symbol, timeframe) REFERENCES bar_series (exchange, symbol, timeframe) ON DELETE CASCADE
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

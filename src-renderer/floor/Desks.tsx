@@ -27,7 +27,7 @@ import { BUY, HALT, HOLD, ROLE_COLORS, SELL } from './palette';
 import { renderStats } from './stats';
 
 /** Body height of each role's silhouette (feet at y = 0), before posture. */
-const BODY_H: Record<Role, number> = {
+export const BODY_H: Record<Role, number> = {
   MarketAnalyst: 1.1,
   RiskManager: 1.0,
   NewsTrader: 1.1,
@@ -67,7 +67,7 @@ function bodyGeometry(role: Role): BufferGeometry {
   }
 }
 
-const AVATAR_SCALE = 1.35 * DESK_SCALE;
+export const AVATAR_SCALE = 1.35 * DESK_SCALE;
 const TABLE_Y = 1.0 * DESK_SCALE;
 
 function setInstanceCount(mesh: InstancedMesh, n: number): void {
@@ -101,8 +101,9 @@ interface AgentAnim {
  * grey and slumped when the desk is halted).
  */
 export function Desks({ roster, layout }: { roster: Roster; layout: FloorLayout }) {
-  const select = useFloor((s) => s.select);
+  const inspect = useFloor((s) => s.inspect);
   const hover = useFloor((s) => s.hover);
+  const select = (agent: number) => inspect({ kind: 'agent', index: agent });
 
   const built = useMemo(() => {
     const A = roster.agents.length;

@@ -1,6 +1,6 @@
 import { create, type StateCreator } from 'zustand';
 import type { SessionInfo, SessionStatus } from '../../src-shared/api';
-import type { AlertEvent, BullpenEvent, HeadlineEvent } from '../../src-shared/events';
+import type { AlertEvent, BullpenEvent, CoordinationEvent, HeadlineEvent, Severity } from '../../src-shared/events';
 import type { ConnInfo } from '../api/transport';
 
 /**
@@ -67,7 +67,9 @@ const sessionSlice: StateCreator<FloorState, [], [], SessionSlice> = (set) => ({
     set((s) => ({
       info,
       phase: info ? 'ready' : s.phase === 'ready' ? 'none' : s.phase,
-      selected: info && s.info && info.sessionId === s.info.sessionId ? s.selected : null,
+      ...(info && s.info && info.sessionId === s.info.sessionId
+        ? {}
+        : { selected: null, inspected: null, pinned: [], coordination: [], leaderboard: [] }),
     })),
   setStatus: (status) => set({ status }),
   notify: (n) =>
@@ -116,30 +118,73 @@ const marketSlice: StateCreator<FloorState, [], [], MarketSlice> = (set) => ({
   setMarket: (m) => set(m),
 });
 
-// ---- selection --------------------------------------------------------------------------------
+// ---- selection and inspection ------------------------------------------------------------------
+
+/** What a popover shows: a featured agent (row in the agent columns) or a crowd trader. */
+export type InspectTarget = { kind: 'agent'; index: number } | { kind: 'crowd'; index: number };
+
+export function targetKey(t: InspectTarget): string {
+  return `${t.kind}-${t.index}`;
+}
+
+/** At most this many pinned popovers; pinning another unpins the oldest. */
+export const MAX_PINNED = 4;
 
 export interface SelectionSlice {
+  /** the featured agent of the open (unpinned) popover, or null; drives the ring and the name tag */
   selected: number | null;
+  /** the open (unpinned) popover's target: a featured agent or a crowd trader */
+  inspected: InspectTarget | null;
+  /** popovers the analyst pinned; they stay open (Esc does not close them) */
+  pinned: InspectTarget[];
   hovered: number | null;
   /** bumped to ask the camera to fly back to its home view */
   cameraResetNonce: number;
   /** bumped to ask the camera to frame the selected agent */
   cameraFocusNonce: number;
+  /** desk the camera should frame on the next cameraFocusNonce (null: the selected agent) */
+  focusDesk: number | null;
   select: (agent: number | null) => void;
+  inspect: (target: InspectTarget | null) => void;
+  /** pins the open popover (or the given target) */
+  pin: (target: InspectTarget) => void;
+  unpin: (target: InspectTarget) => void;
   hover: (agent: number | null) => void;
   resetCamera: () => void;
   focusSelected: () => void;
+  focusOnDesk: (desk: number) => void;
 }
+
+const sameTarget = (a: InspectTarget | null, b: InspectTarget | null): boolean =>
+  a !== null && b !== null && a.kind === b.kind && a.index === b.index;
 
 const selectionSlice: StateCreator<FloorState, [], [], SelectionSlice> = (set) => ({
   selected: null,
+  inspected: null,
+  pinned: [],
   hovered: null,
   cameraResetNonce: 0,
   cameraFocusNonce: 0,
-  select: (selected) => set({ selected }),
+  focusDesk: null,
+  select: (agent) => set({ selected: agent, inspected: agent === null ? null : { kind: 'agent', index: agent } }),
+  inspect: (target) =>
+    set((s) => {
+      // clicking something already pinned does not open a second popover for it
+      if (target && s.pinned.some((p) => sameTarget(p, target))) return { inspected: null, selected: null };
+      return { inspected: target, selected: target?.kind === 'agent' ? target.index : null };
+    }),
+  pin: (target) =>
+    set((s) => {
+      if (s.pinned.some((p) => sameTarget(p, target))) return s;
+      const pinned = [...s.pinned, target].slice(-MAX_PINNED);
+      const wasOpen = sameTarget(s.inspected, target);
+      return { pinned, inspected: wasOpen ? null : s.inspected, selected: wasOpen ? null : s.selected };
+    }),
+  unpin: (target) => set((s) => ({ pinned: s.pinned.filter((p) => !sameTarget(p, target)) })),
   hover: (hovered) => set((s) => (s.hovered === hovered ? s : { hovered })),
   resetCamera: () => set((s) => ({ cameraResetNonce: s.cameraResetNonce + 1 })),
-  focusSelected: () => set((s) => ({ cameraFocusNonce: s.cameraFocusNonce + 1 })),
+  focusSelected: () => set((s) => ({ focusDesk: null, cameraFocusNonce: s.cameraFocusNonce + 1 })),
+  focusOnDesk: (desk) => set((s) => ({ focusDesk: desk, cameraFocusNonce: s.cameraFocusNonce + 1 })),
 });
 
 // ---- feed -------------------------------------------------------------------------------------
@@ -168,23 +213,92 @@ const feedSlice: StateCreator<FloorState, [], [], FeedSlice> = (set) => ({
   clearFeed: () => set({ feed: [] }),
 });
 
+// ---- panels: coordination feed, leaderboard, charts (all ≤ 10 Hz) ------------------------------
+
+export const COORD_MAX = 120;
+
+/** One desk's row in the leaderboard (metrics computed in the renderer, see series.ts). */
+export interface DeskRow {
+  desk: number;
+  name: string;
+  pnl: number;
+  sharpe: number | null;
+  sortino: number | null;
+  maxDrawdown: number;
+  winRate: number | null;
+  trades: number;
+  halted: boolean;
+}
+
+export type FeedTab = 'news' | 'alerts' | 'votes';
+export type ChartMode = 'candles' | 'equity';
+
+export interface PanelsSlice {
+  coordination: CoordinationEvent[];
+  leaderboard: DeskRow[];
+  feedTab: FeedTab;
+  /** severities shown in the alerts tab */
+  severities: Severity[];
+  chartSymbol: number;
+  /** desk whose trades are marked on the candles (null: none) */
+  chartDesk: number | null;
+  chartMode: ChartMode;
+  addCoordination: (events: CoordinationEvent[]) => void;
+  setLeaderboard: (rows: DeskRow[]) => void;
+  setFeedTab: (tab: FeedTab) => void;
+  toggleSeverity: (s: Severity) => void;
+  setChart: (c: Partial<Pick<PanelsSlice, 'chartSymbol' | 'chartDesk' | 'chartMode'>>) => void;
+}
+
+const panelsSlice: StateCreator<FloorState, [], [], PanelsSlice> = (set) => ({
+  coordination: [],
+  leaderboard: [],
+  feedTab: 'news',
+  severities: ['info', 'warning', 'error', 'critical', 'emergency'],
+  chartSymbol: 0,
+  chartDesk: 0,
+  chartMode: 'candles',
+  addCoordination: (events) =>
+    set((s) => {
+      if (events.length === 0) return s;
+      const seen = new Set(s.coordination.map((e) => `${e.sessionId}:${e.seq}`));
+      const fresh = events.filter((e) => !seen.has(`${e.sessionId}:${e.seq}`));
+      if (fresh.length === 0) return s;
+      const merged = [...fresh, ...s.coordination].sort((a, b) => b.seq - a.seq);
+      return { coordination: merged.slice(0, COORD_MAX) };
+    }),
+  setLeaderboard: (leaderboard) => set({ leaderboard }),
+  setFeedTab: (feedTab) => set({ feedTab }),
+  toggleSeverity: (sev) =>
+    set((s) => ({ severities: s.severities.includes(sev) ? s.severities.filter((x) => x !== sev) : [...s.severities, sev] })),
+  setChart: (c) => set(c),
+});
+
 // ---- ui ---------------------------------------------------------------------------------------
+
+export type PanelFlag = 'showFeed' | 'showBoard' | 'showHelp' | 'showCharts' | 'showLeaderboard' | 'showSystem';
 
 export interface UiSlice {
   showFeed: boolean;
   showBoard: boolean;
   showHelp: boolean;
-  toggle: (k: 'showFeed' | 'showBoard' | 'showHelp', v?: boolean) => void;
+  showCharts: boolean;
+  showLeaderboard: boolean;
+  showSystem: boolean;
+  toggle: (k: PanelFlag, v?: boolean) => void;
 }
 
 const uiSlice: StateCreator<FloorState, [], [], UiSlice> = (set) => ({
   showFeed: true,
   showBoard: true,
   showHelp: false,
+  showCharts: true,
+  showLeaderboard: true,
+  showSystem: true,
   toggle: (k, v) => set((s) => ({ [k]: v ?? !s[k] }) as Partial<UiSlice>),
 });
 
-export type FloorState = ConnectionSlice & SessionSlice & MarketSlice & SelectionSlice & FeedSlice & UiSlice;
+export type FloorState = ConnectionSlice & SessionSlice & MarketSlice & SelectionSlice & FeedSlice & PanelsSlice & UiSlice;
 
 export const useFloor = create<FloorState>()((...a) => ({
   ...connectionSlice(...a),
@@ -192,5 +306,6 @@ export const useFloor = create<FloorState>()((...a) => ({
   ...marketSlice(...a),
   ...selectionSlice(...a),
   ...feedSlice(...a),
+  ...panelsSlice(...a),
   ...uiSlice(...a),
 }));

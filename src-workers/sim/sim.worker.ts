@@ -17,6 +17,7 @@ import { parentPort } from 'node:worker_threads';
 import { BASE_TICKS_PER_SECOND, type SessionConfig, type Speed } from '../../src-shared/config';
 import { allocFrame, frameTransferables, type Frame } from '../../src-shared/frame';
 import type { Input } from '../../src-shared/inputs';
+import type { CrowdInspection, EngineMetrics, SimQuery } from '../../src-shared/inspect';
 import { SIM_BATCH_MS, type HostToSim, type SimToHost } from '../../src-shared/worker-protocol';
 import { Engine } from './engine';
 
@@ -136,6 +137,19 @@ function start(): void {
   loop();
 }
 
+/** Answers a host query from the engine's current state; a bad question is the asker's error, not a crash. */
+function answer(e: Engine, id: number, query: SimQuery): SimToHost {
+  if (query.kind === 'metrics') {
+    const result: EngineMetrics = e.metrics();
+    return { type: 'queryResult', id, result };
+  }
+  if (!Number.isInteger(query.index) || query.index < 0 || query.index >= e.crowdN) {
+    return { type: 'queryError', id, message: `no crowd trader ${query.index}: the crowd has ${e.crowdN} traders (0–${e.crowdN - 1})` };
+  }
+  const result: CrowdInspection = e.inspectCrowd(query.index);
+  return { type: 'queryResult', id, result };
+}
+
 port.on('message', (msg: HostToSim) => {
   try {
     switch (msg.type) {
@@ -182,6 +196,11 @@ port.on('message', (msg: HostToSim) => {
           while (pendingInputs.length > 0) engine.applyInput(pendingInputs.shift()!.input);
           flush(engine);
         }
+        break;
+      }
+      case 'query': {
+        if (!engine) throw new Error('query before init');
+        post(answer(engine, msg.id, msg.query));
         break;
       }
       case 'stop':

@@ -1,0 +1,223 @@
+import type { TradeEvent } from '../src-shared/events';
+import type { FrameBatch } from '../src-shared/frame';
+
+/**
+ * Chart data built in the renderer, outside React (like frames.ts): OHLCV bars per symbol from the
+ * batches' per-tick seriesLast/seriesVolume, each desk's P&L per bar (the sum of its agents' pnl
+ * column, sampled at every batch), and the featured agents' trades per desk for chart markers.
+ *
+ * Desk metrics for the leaderboard (Sharpe, Sortino, max drawdown, win rate) are NOT in frames or
+ * events: they are computed here from the desk P&L bars (see deskMetrics). The chart panel reads
+ * these buffers directly and pushes only the changed bar into its series (no re-creation).
+ */
+
+/** Ticks per candle (1 s of floor time at speed 1×). */
+export const BAR_TICKS = 20;
+/** Bars kept per symbol / desk (the oldest are dropped). */
+export const MAX_BARS = 3000;
+/** Trades kept per desk for markers. */
+export const MAX_DESK_TRADES = 400;
+
+export interface Bar {
+  /** first tick of the bar (a multiple of BAR_TICKS); the chart's time axis is in ticks */
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+export interface EquityPoint {
+  time: number;
+  value: number;
+}
+
+export interface DeskTrade {
+  tick: number;
+  symbol: number;
+  side: 'buy' | 'sell';
+  price: number;
+  qty: number;
+  seq: number;
+}
+
+export interface ChartSeries {
+  sessionId: string | null;
+  /** per symbol, oldest first; the last bar may still be forming */
+  bars: Bar[][];
+  /** per desk, P&L at the end of each bar */
+  equity: EquityPoint[][];
+  /** per desk, its featured agents' trades (newest last) */
+  trades: DeskTrade[][];
+  /** trades counted per desk since the session started (the marker list is capped) */
+  tradeCount: number[];
+  /** agent index → desk index */
+  deskOf: Int32Array;
+  desks: number;
+  /** bumped on every change; panels compare with what they last drew */
+  version: number;
+  /** bumped when the buffers are rebuilt (new session, time went back): panels call setData */
+  epoch: number;
+}
+
+export const series: ChartSeries = {
+  sessionId: null,
+  bars: [],
+  equity: [],
+  trades: [],
+  tradeCount: [],
+  deskOf: new Int32Array(0),
+  desks: 0,
+  version: 0,
+  epoch: 0,
+};
+
+/** Called when a session's roster arrives: the agent → desk map and empty buffers. */
+export function resetSeries(sessionId: string | null, agentDesks: readonly number[], desks: number, symbols: number): void {
+  series.sessionId = sessionId;
+  series.deskOf = Int32Array.from(agentDesks);
+  series.desks = desks;
+  series.bars = Array.from({ length: symbols }, () => []);
+  series.equity = Array.from({ length: desks }, () => []);
+  series.trades = Array.from({ length: desks }, () => []);
+  series.tradeCount = new Array<number>(desks).fill(0);
+  series.epoch++;
+  series.version++;
+}
+
+function barTime(tick: number): number {
+  return tick - (tick % BAR_TICKS);
+}
+
+function pushCapped<T>(list: T[], v: T, cap: number): void {
+  list.push(v);
+  if (list.length > cap + 200) list.splice(0, list.length - cap);
+}
+
+/** Folds one frame batch into the bars and the desk P&L. */
+export function ingestSeries(b: FrameBatch): void {
+  if (b.sessionId !== series.sessionId) return;
+  const S = series.bars.length;
+  if (S === 0 || b.latest.symbols.last.length !== S) return;
+  const ticks = Math.floor(b.seriesLast.length / S);
+  const first = b.toTick - ticks + 1;
+  const lastBar = series.bars[0]?.[series.bars[0].length - 1];
+  if (lastBar && b.toTick < lastBar.time) {
+    // time went back (a restart under the same id, or a seek): start over
+    resetSeries(series.sessionId, Array.from(series.deskOf), series.desks, S);
+  }
+  for (let t = 0; t < ticks; t++) {
+    const tick = first + t;
+    const bt = barTime(tick);
+    for (let s = 0; s < S; s++) {
+      const px = b.seriesLast[t * S + s] ?? 0;
+      const vol = b.seriesVolume[t * S + s] ?? 0;
+      if (!(px > 0)) continue;
+      const list = series.bars[s];
+      if (!list) continue;
+      const cur = list[list.length - 1];
+      if (cur && cur.time === bt) {
+        if (px > cur.high) cur.high = px;
+        if (px < cur.low) cur.low = px;
+        cur.close = px;
+        cur.volume += vol;
+      } else if (!cur || bt > cur.time) {
+        const open = cur ? cur.close : px;
+        pushCapped(list, { time: bt, open, high: Math.max(open, px), low: Math.min(open, px), close: px, volume: vol }, MAX_BARS);
+      }
+    }
+  }
+  // desk P&L: sum of its agents' pnl, written into the current bar's point
+  const pnl = b.latest.agents.pnl;
+  const sums = new Float64Array(series.desks);
+  for (let i = 0; i < pnl.length && i < series.deskOf.length; i++) {
+    const d = series.deskOf[i] ?? -1;
+    if (d >= 0 && d < sums.length) sums[d] = (sums[d] ?? 0) + (pnl[i] ?? 0);
+  }
+  const bt = barTime(b.toTick);
+  for (let d = 0; d < series.desks; d++) {
+    const list = series.equity[d];
+    if (!list) continue;
+    const cur = list[list.length - 1];
+    const value = sums[d] ?? 0;
+    if (cur && cur.time === bt) cur.value = value;
+    else if (!cur || bt > cur.time) pushCapped(list, { time: bt, value }, MAX_BARS);
+  }
+  series.version++;
+}
+
+/** Trades in which a featured agent took part, filed under that agent's desk. */
+export function ingestTrades(events: readonly TradeEvent[]): void {
+  let changed = false;
+  for (const e of events) {
+    if (e.sessionId !== series.sessionId) continue;
+    const file = (agent: number, side: 'buy' | 'sell') => {
+      if (agent < 0 || agent >= series.deskOf.length) return;
+      const d = series.deskOf[agent] ?? -1;
+      const list = series.trades[d];
+      if (!list) return;
+      const last = list[list.length - 1];
+      if (last && (last.seq > e.seq || (last.seq === e.seq && last.side === side))) return; // already filed
+      pushCapped(list, { tick: e.tick, symbol: e.symbol, side, price: e.price, qty: e.qty, seq: e.seq }, MAX_DESK_TRADES);
+      series.tradeCount[d] = (series.tradeCount[d] ?? 0) + 1;
+      changed = true;
+    };
+    file(e.buyAgent, 'buy');
+    file(e.sellAgent, 'sell');
+  }
+  if (changed) series.version++;
+}
+
+export interface DeskMetrics {
+  pnl: number;
+  sharpe: number | null;
+  sortino: number | null;
+  maxDrawdown: number;
+  winRate: number | null;
+}
+
+/**
+ * Leaderboard metrics from one desk's P&L per bar (BAR_TICKS ticks). Returns are the bar-to-bar
+ * changes of desk P&L (money, not %: the ratios are scale-free). Sharpe = mean / stdev, Sortino =
+ * mean / downside deviation, both per bar and NOT annualised (a simulated floor has no calendar);
+ * max drawdown = the largest peak-to-trough fall of desk P&L, in money; win rate = the share of bars
+ * with a gain among the bars where P&L moved. Null where fewer than 3 bars moved.
+ */
+export function deskMetrics(points: readonly EquityPoint[]): DeskMetrics {
+  const n = points.length;
+  const pnl = n > 0 ? (points[n - 1]?.value ?? 0) : 0;
+  let peak = 0;
+  let maxDd = 0;
+  let sum = 0;
+  let sumSq = 0;
+  let downSq = 0;
+  let moved = 0;
+  let wins = 0;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const v = points[i]?.value ?? 0;
+    peak = Math.max(peak, v);
+    maxDd = Math.max(maxDd, peak - v);
+    const r = v - prev;
+    prev = v;
+    sum += r;
+    sumSq += r * r;
+    if (r < 0) downSq += r * r;
+    if (Math.abs(r) > 1e-9) {
+      moved++;
+      if (r > 0) wins++;
+    }
+  }
+  if (n < 3 || moved < 3) return { pnl, sharpe: null, sortino: null, maxDrawdown: maxDd, winRate: moved > 0 ? wins / moved : null };
+  const mean = sum / n;
+  const sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+  const dd = Math.sqrt(downSq / n);
+  return {
+    pnl,
+    sharpe: sd > 1e-12 ? mean / sd : null,
+    sortino: dd > 1e-12 ? mean / dd : null,
+    maxDrawdown: maxDd,
+    winRate: wins / moved,
+  };
+}

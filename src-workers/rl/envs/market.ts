@@ -1,0 +1,234 @@
+/**
+ * The market under the trading environments: a Bullpen `Engine` (order books, crowd, rule-based
+ * desks, news, regimes) with one extra desk that the analyst has halted, so its rule-based members
+ * never act. Its agent accounts — cash, positions, fees, settled by the engine itself on every fill —
+ * belong to the RL agent(s), which send immediate-or-cancel limit orders into the books through the
+ * engine's public `agentOrder`. The crowd and the other desks are the market it trades against: its
+ * orders take their liquidity and move the price.
+ *
+ * Only the engine's public API is used (constructor, step, applyInput, agentOrder, books' touch,
+ * marks, indicators, regimes, news sentiment, desks' accounts).
+ */
+import { z } from 'zod';
+import { REGIMES } from '../../../src-shared/roster';
+import { BUY, SELL } from '../../sim/book';
+import { DESK_CAPITAL, ROLE_COUNT } from '../../sim/desks';
+import { Engine } from '../../sim/engine';
+
+export const marketConfigSchema = z
+  .object({
+    /** symbols on the floor (the agent trades `symbol`) */
+    symbols: z.number().int().min(1).max(8).default(1),
+    symbol: z.number().int().min(0).max(7).default(0),
+    /** background traders */
+    crowd: z.number().int().min(0).max(20_000).default(64),
+    /** rule-based desks the agent trades against */
+    desks: z.number().int().min(0).max(19).default(2),
+    /** engine ticks (50 ms each) per environment step */
+    ticksPerStep: z.number().int().min(1).max(200).default(2),
+    /** steps per episode (then truncated) */
+    episodeSteps: z.number().int().min(2).max(1_000_000).default(256),
+    /** ticks the market runs before the agent's first observation (indicators warm up) */
+    warmupTicks: z.number().int().min(0).max(100_000).default(200),
+    /** episodes played on one market before a fresh one is built (training only; 1 = every episode on a new market) */
+    episodesPerMarket: z.number().int().min(1).max(10_000).default(4),
+    /** past step returns in the observation */
+    lookback: z.number().int().min(1).max(64).default(8),
+    /** value of one lot as a fraction of the agent's capital */
+    lotFraction: z.number().positive().max(0.5).default(0.02),
+    /** largest position, in lots, either side */
+    maxLots: z.number().int().min(1).max(50).default(4),
+    /** market parameters (the floor's setParam inputs), applied at the start of every market */
+    volatility: z.number().min(0).max(100).default(1),
+    newsRate: z.number().min(0).max(100).default(1),
+    liquidity: z.number().min(0).max(100).default(1),
+  })
+  .strict();
+export type MarketConfigInput = z.input<typeof marketConfigSchema>;
+export type MarketConfig = z.output<typeof marketConfigSchema>;
+
+/** Capital of each agent account (the engine's: a desk's capital split over its five members). */
+export const AGENT_CAPITAL = DESK_CAPITAL / ROLE_COUNT;
+
+/** Number of market features `MarketSim.features` writes (for a given lookback). */
+export function marketFeatureCount(lookback: number): number {
+  return lookback + 7 + REGIMES.length + 3;
+}
+
+/** Names of the market features, in order (for reasoning traces and docs). */
+export function marketFeatureNames(lookback: number): string[] {
+  const n: string[] = [];
+  for (let i = lookback; i >= 1; i--) n.push(`return[t-${i - 1}]`);
+  n.push('volume', 'rsi', 'macd/atr', 'bollinger %b', 'ema10-ema50/atr', 'adx', 'vol ratio');
+  for (const r of REGIMES) n.push(`regime=${r}`);
+  n.push('regime confidence', 'sentiment', 'sentiment change');
+  return n;
+}
+
+const fin = (x: number): number => (Number.isFinite(x) ? x : 0);
+const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
+
+/**
+ * One market with the RL desk's accounts. `advance()` runs one environment step of ticks;
+ * `features()` writes the market part of an observation.
+ */
+export class MarketSim {
+  engine!: Engine;
+  /** index of the RL desk in the engine (the last one) */
+  readonly deskIndex: number;
+  /** the RL desk's first agent account */
+  readonly agent0: number;
+  readonly s: number;
+  /** units in one lot at the start price of the current market */
+  lotUnits = 1;
+  /** marks at the last `lookback + 1` step boundaries (ring) */
+  private readonly marks: Float64Array;
+  private head = 0;
+  stepVolume = 0;
+  private avgVolume = 1;
+  private prevSentiment = 0;
+  sentimentChange = 0;
+  marketSeed = 0;
+  episodesOnMarket = 0;
+
+  constructor(readonly cfg: MarketConfig) {
+    if (cfg.symbol >= cfg.symbols) throw new Error(`market config — symbol: ${cfg.symbol} is not one of the ${cfg.symbols} symbols`);
+    this.deskIndex = cfg.desks;
+    this.agent0 = cfg.desks * ROLE_COUNT;
+    this.s = cfg.symbol;
+    this.marks = new Float64Array(cfg.lookback + 1);
+  }
+
+  /** Builds a fresh market from a seed and runs its warm-up. */
+  build(seed: number): void {
+    const c = this.cfg;
+    this.marketSeed = seed >>> 0;
+    const e = new Engine({ seed: this.marketSeed, symbols: c.symbols, crowd: c.crowd, desks: c.desks + 1, speed: 1 });
+    e.applyInput({ kind: 'halt', desk: this.deskIndex, halted: true });
+    if (c.volatility !== 1) e.applyInput({ kind: 'setParam', param: 'volatility', value: c.volatility });
+    if (c.newsRate !== 1) e.applyInput({ kind: 'setParam', param: 'newsRate', value: c.newsRate });
+    if (c.liquidity !== 1) e.applyInput({ kind: 'setParam', param: 'liquidity', value: c.liquidity });
+    this.engine = e;
+    this.lotUnits = Math.max(1, Math.round((c.lotFraction * AGENT_CAPITAL) / (e.startPrice[this.s] as number)));
+    let vol = 0;
+    for (let t = 0; t < c.warmupTicks; t++) {
+      e.step();
+      vol += e.tickVolume[this.s] as number;
+      if ((t & 63) === 63) e.drainEvents();
+    }
+    e.drainEvents();
+    this.avgVolume = Math.max(1, c.warmupTicks > 0 ? (vol / c.warmupTicks) * c.ticksPerStep : 1);
+    this.marks.fill(e.mark[this.s] as number);
+    this.head = 0;
+    this.prevSentiment = e.news.sentiment[this.s] as number;
+    this.sentimentChange = 0;
+    this.stepVolume = 0;
+    this.episodesOnMarket = 0;
+  }
+
+  get mark(): number {
+    return this.engine.mark[this.s] as number;
+  }
+
+  /** position (units) of an RL agent account in the traded symbol */
+  position(agent: number): number {
+    return this.engine.desks.pos[agent * this.cfg.symbols + this.s] as number;
+  }
+
+  cash(agent: number): number {
+    return this.engine.desks.cash[agent] as number;
+  }
+
+  equity(agent: number): number {
+    return this.engine.desks.agentEquity(this.engine, agent);
+  }
+
+  /** equity of the RL desk's accounts together */
+  deskEquity(accounts: number): number {
+    let eq = 0;
+    for (let i = 0; i < accounts; i++) eq += this.equity(this.agent0 + i);
+    return eq;
+  }
+
+  /** per-step variance of log moves of the mark (the engine's EWMA per-tick variance × ticks per step) */
+  get stepVariance(): number {
+    return (this.engine.ewVar[this.s] as number) * this.cfg.ticksPerStep;
+  }
+
+  /**
+   * Moves the account towards `targetUnits` with an immediate-or-cancel limit order on the venue with
+   * the better touch, at most 0.1% through it (the rule-based desks' execution). Unfilled quantity
+   * is dropped. Returns the quantity sent.
+   */
+  trade(agent: number, targetUnits: number): number {
+    const e = this.engine;
+    const s = this.s;
+    const diff = Math.round(targetUnits) - this.position(agent);
+    if (diff === 0) return 0;
+    const side = diff > 0 ? BUY : SELL;
+    const b0 = e.books[s * 2]!;
+    const b1 = e.books[s * 2 + 1]!;
+    let v: number;
+    if (side === BUY) {
+      const x0 = b0.bestAsk();
+      const x1 = b1.bestAsk();
+      v = x0 === 0 ? 1 : x1 === 0 ? 0 : x1 < x0 ? 1 : 0;
+    } else v = b1.bestBid() > b0.bestBid() ? 1 : 0;
+    const book = v === 0 ? b0 : b1;
+    const touch = side === BUY ? book.bestAsk() : book.bestBid();
+    const ts = e.tickSize[s] as number;
+    const ref = touch > 0 ? touch : Math.round((e.mark[s] as number) / ts);
+    const limit = Math.max(1, side === BUY ? Math.ceil(ref * 1.001) : Math.floor(ref * 0.999));
+    e.agentOrder(agent, s, v, side, limit, Math.abs(diff));
+    return Math.abs(diff);
+  }
+
+  /** Runs one environment step of ticks; updates the return history, step volume and sentiment change. */
+  advance(): void {
+    const e = this.engine;
+    const s = this.s;
+    let vol = 0;
+    for (let t = 0; t < this.cfg.ticksPerStep; t++) {
+      e.step();
+      vol += e.tickVolume[s] as number;
+    }
+    e.drainEvents();
+    this.stepVolume = vol;
+    this.avgVolume = 0.98 * this.avgVolume + 0.02 * Math.max(vol, 1);
+    this.head = (this.head + 1) % this.marks.length;
+    this.marks[this.head] = e.mark[s] as number;
+    const sent = e.news.sentiment[s] as number;
+    this.sentimentChange = sent - this.prevSentiment;
+    this.prevSentiment = sent;
+  }
+
+  /** Writes the market features (see marketFeatureNames) at `out[off…]`; returns the next offset. */
+  features(out: Float64Array, off: number): number {
+    const L = this.cfg.lookback;
+    const n = this.marks.length;
+    let o = off;
+    for (let i = L; i >= 1; i--) {
+      const cur = this.marks[(this.head - i + 1 + n * 2) % n]!;
+      const prev = this.marks[(this.head - i + n * 2) % n]!;
+      out[o++] = clamp(fin(Math.log(cur / prev) * 100), -10, 10);
+    }
+    out[o++] = clamp(fin(Math.log1p(this.stepVolume / this.avgVolume)), 0, 5);
+    const e = this.engine;
+    const ind = e.symInd[this.s]!;
+    const atr = ind.atr.value;
+    const okAtr = Number.isFinite(atr) && atr > 0;
+    out[o++] = fin((ind.rsi.value - 50) / 50);
+    out[o++] = okAtr ? clamp(fin(ind.macd.hist / atr), -5, 5) : 0;
+    const w = ind.bb.upper - ind.bb.lower;
+    out[o++] = w > 0 ? clamp(fin((ind.lastClose - ind.bb.lower) / w - 0.5), -2, 2) : 0;
+    out[o++] = okAtr ? clamp(fin((ind.ema10.value - ind.ema50.value) / atr), -5, 5) : 0;
+    out[o++] = clamp(fin(ind.dmi.adx / 50), 0, 2);
+    out[o++] = ind.longVar > 0 ? clamp(fin(ind.realisedVol / Math.sqrt(ind.longVar) - 1), -1, 4) : 0;
+    const reg = e.regimes[this.s]!;
+    for (let r = 0; r < REGIMES.length; r++) out[o++] = reg.regime === r ? 1 : 0;
+    out[o++] = fin(reg.confidence);
+    out[o++] = fin(e.news.sentiment[this.s] as number);
+    out[o++] = clamp(fin(this.sentimentChange * 5), -5, 5);
+    return o;
+  }
+}
