@@ -28,7 +28,7 @@ describe('inspecting the floor through the API', () => {
 
   it('shows any crowd trader\'s type, position, P&L, last order and why, matching the roster and the frame', async () => {
     const info = await host.start({ seed: 11, crowd: 300, symbols: 2, desks: 2, speed: 'max' });
-    let latestCrowdPosition = new Float32Array(0);
+    let latestCrowdPosition: Float32Array = new Float32Array(0);
     const off = host.onFrames((b) => (latestCrowdPosition = b.latest.crowd.position));
     await new Promise((r) => setTimeout(r, 400));
     await host.pause();
