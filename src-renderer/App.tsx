@@ -1,16 +1,21 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import type { Speed } from '../src-shared/config';
 import { commands, SPEEDS } from './controller';
 import { FloorCanvas } from './floor/FloorCanvas';
 import { useFloor } from './store';
-import { AgentPanel } from './ui/AgentPanel';
 import { BoardPanel } from './ui/BoardPanel';
 import { ErrorToast } from './ui/ErrorToast';
 import { FeedPanel } from './ui/FeedPanel';
 import { Help } from './ui/Help';
+import { Leaderboard } from './ui/Leaderboard';
 import { Legend } from './ui/Legend';
 import { Overlay } from './ui/Overlay';
+import { Popovers } from './ui/Popovers';
 import { StatusBar } from './ui/StatusBar';
+import { SystemPanel } from './ui/SystemPanel';
+
+// the charts (lightweight-charts) load after the floor: they are not needed for its first frame
+const ChartPanel = lazy(() => import('./ui/ChartPanel').then((m) => ({ default: m.ChartPanel })));
 
 function stepSpeed(dir: 1 | -1): void {
   const cur: Speed = useFloor.getState().status?.speed ?? 1;
@@ -44,8 +49,25 @@ function useShortcuts(): void {
           if (st.selected !== null) st.focusSelected();
           break;
         case 'Escape':
+          // closes the help, else the open popover; pinned popovers stay (close them with ×)
           if (st.showHelp) st.toggle('showHelp', false);
-          else st.select(null);
+          else st.inspect(null);
+          break;
+        case 'c':
+        case 'C':
+          st.toggle('showCharts');
+          break;
+        case 'l':
+        case 'L':
+          st.toggle('showLeaderboard');
+          break;
+        case 's':
+        case 'S':
+          st.toggle('showSystem');
+          break;
+        case 'p':
+        case 'P':
+          if (st.inspected) st.pin(st.inspected);
           break;
         case 'n':
         case 'N':
@@ -103,7 +125,12 @@ function TopBar() {
  * End-to-end test hooks (stable; see also floor/stats.ts for window.__bullpen):
  *   floor-canvas, status-tick, btn-pause, speed-select, board-row-<i>, board-price-<i>,
  *   conn-state, error-toast (+ btn-restart inside it when the worker crashed), worker-health,
- *   event-feed, agent-panel, floor-overlay (data-phase = connecting|loading|starting|none|error).
+ *   event-feed (+ feed-tab-news|alerts|votes, vote-item), agent-panel (the open agent popover's
+ *   body), popover (data-kind, data-index, data-pinned; chain, chain-signal, chain-sentence,
+ *   timeline, timeline-item, btn-pin, btn-close-popover, crowd-type inside), chart-panel
+ *   (data-bars, data-markers; chart-mode, chart-symbol, chart-desk), leaderboard
+ *   (leaderboard-row-<desk>), system-panel,
+ *   floor-overlay (data-phase = connecting|loading|starting|none|error).
  */
 export function App() {
   useShortcuts();
@@ -114,12 +141,19 @@ export function App() {
       <TopBar />
       <div className="side side-left">
         <FeedPanel />
+        <SystemPanel />
       </div>
       <div className="side side-right">
         <BoardPanel />
-        <AgentPanel />
+        <Leaderboard />
+      </div>
+      <div className="dock-bottom">
+        <Suspense fallback={null}>
+          <ChartPanel />
+        </Suspense>
       </div>
       <Legend />
+      <Popovers />
       <ErrorToast />
       <Help />
       <StatusBar />

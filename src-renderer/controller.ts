@@ -29,7 +29,11 @@ function call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>
 
 function applyInfo(info: SessionInfo | null): void {
   const st = useFloor.getState();
-  if (st.info?.sessionId !== info?.sessionId) st.clearFeed();
+  if (st.info?.sessionId !== info?.sessionId) {
+    st.clearFeed();
+    pendingFeed = [];
+    pendingCoord = [];
+  }
   // frames may already have arrived for this session: keep them; drop another session's
   if (frames.sessionId !== null && frames.sessionId !== info?.sessionId) resetFrames();
   if (series.sessionId !== (info?.sessionId ?? null)) {
@@ -51,6 +55,7 @@ async function boot(): Promise<void> {
       info = await call('session.start', {});
       if (seq !== bootSeq) return;
     }
+    performance.mark('bullpen:session-info');
     applyInfo(info);
     // the floor is usable from here on; status and history also arrive by push, so their failure
     // is not fatal
@@ -62,7 +67,10 @@ async function boot(): Promise<void> {
     }
     try {
       const recent = await call('events.recent', { limit: 300, types: ['headline', 'alert', 'coordination', 'trade'] });
-      if (seq === bootSeq) onEvents(recent);
+      if (seq === bootSeq) {
+        onEvents(recent);
+        flushFeeds();
+      }
     } catch (err) {
       console.warn('[bullpen] events.recent failed', err);
     }
@@ -87,9 +95,26 @@ function onEvents(events: BullpenEvent[]): void {
   }
   if (decisions.length) recordDecisions(decisions);
   if (trades.length) ingestTrades(trades);
+  // the feed panels take these at the 10 Hz refresh, not once per push
+  if (feed.length) pendingFeed.push(...feed);
+  if (coordination.length) pendingCoord.push(...coordination);
+}
+
+let pendingFeed: FeedEvent[] = [];
+let pendingCoord: CoordinationEvent[] = [];
+
+function flushFeeds(): void {
   const st = useFloor.getState();
-  if (feed.length) st.addFeed(feed);
-  if (coordination.length) st.addCoordination(coordination);
+  if (pendingFeed.length) {
+    const f = pendingFeed;
+    pendingFeed = [];
+    st.addFeed(f);
+  }
+  if (pendingCoord.length) {
+    const c = pendingCoord.slice(-200);
+    pendingCoord = [];
+    st.addCoordination(c);
+  }
 }
 
 function onPush(msg: PushMessage): void {
@@ -111,6 +136,7 @@ function onPush(msg: PushMessage): void {
 }
 
 function onFrames(batch: FrameBatch): void {
+  if (frames.received === 0) performance.mark('bullpen:first-batch');
   ingestBatch(batch);
   ingestSeries(batch);
   renderStats.framesReceived++;
@@ -153,6 +179,7 @@ function leaderboardRows(info: NonNullable<ReturnType<typeof useFloor.getState>[
 }
 
 function refreshPanels(): void {
+  flushFeeds();
   const st = useFloor.getState();
   const now = performance.now();
   if (now - lastRateAt >= 1000) {
@@ -228,7 +255,10 @@ export function startController(): () => void {
     t.onConnection((info) => {
       const prev = useFloor.getState().conn.state;
       useFloor.getState().setConn(info);
-      if (info.state === 'open' && prev !== 'open') void boot();
+      if (info.state === 'open' && prev !== 'open') {
+        performance.mark('bullpen:connected');
+        void boot();
+      }
       if (info.state !== 'open' && useFloor.getState().phase !== 'ready') useFloor.getState().setPhase('connecting');
     }),
     t.onPush(onPush),

@@ -2,7 +2,20 @@ import { z } from 'zod';
 import { SessionConfig, Speed } from './config';
 import { BullpenEvent, EVENT_TYPES } from './events';
 import { Input } from './inputs';
+import {
+  BreakerConfig,
+  DIFFICULTY_NAMES,
+  Difficulty,
+  InjectParams,
+  InjectResult,
+  MarketParams,
+  Scenario,
+  ScenarioReport,
+  ScenarioState,
+  ScenarioSummary,
+} from './scenario';
 import { Roster } from './roster';
+import { recordingApiSchemas } from './recording';
 import { CrowdInspection, EngineMetrics } from './inspect';
 import type { FrameBatch } from './frame';
 
@@ -18,6 +31,20 @@ export const MAX_REQUEST_BYTES = 64 * 1024;
 export const WorkerHealth = z.enum(['idle', 'starting', 'running', 'crashed', 'stopped']);
 export type WorkerHealth = z.infer<typeof WorkerHealth>;
 
+/**
+ * The recorder's state, shown on the floor: `lagMs` is how far the oldest event not yet committed to
+ * disk is behind (0 when all is on disk); `failed` says recording stopped (disk full, read-only file)
+ * while the floor kept running — what was committed stays readable.
+ */
+export const RecordingStatus = z.object({
+  state: z.enum(['off', 'recording', 'failed']),
+  lagMs: z.number().nonnegative(),
+  pendingEvents: z.number().int().nonnegative(),
+  committedEvents: z.number().int().nonnegative(),
+  error: z.string().nullable(),
+});
+export type RecordingStatus = z.infer<typeof RecordingStatus>;
+
 export const SessionStatus = z.object({
   sessionId: z.string().nullable(),
   health: WorkerHealth,
@@ -31,6 +58,8 @@ export const SessionStatus = z.object({
   agents: z.number().int().nonnegative(),
   crowd: z.number().int().nonnegative(),
   error: z.string().nullable(),
+  /** absent when the host has no recorder */
+  recording: RecordingStatus.optional(),
 });
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
@@ -75,6 +104,22 @@ export const apiSchemas = {
     params: z.object({ agent: z.number().int().nonnegative(), limit: z.number().int().min(1).max(500).default(50) }).strict(),
     result: z.array(BullpenEvent),
   },
+  // ---- crisis scenarios, live market parameters, breakers, difficulty (docs/SCENARIOS.md) ----
+  'scenario.list': { params: Empty, result: z.array(ScenarioSummary) },
+  'scenario.get': { params: z.object({ name: z.string().min(1).max(80) }).strict(), result: Scenario },
+  'scenario.inject': { params: InjectParams, result: InjectResult },
+  'scenario.cancel': {
+    params: z.object({ id: z.number().int().nonnegative(), shock: z.number().int().nonnegative().optional() }).strict(),
+    result: z.object({ tick: z.number().int() }),
+  },
+  'scenario.active': { params: Empty, result: ScenarioState },
+  'scenario.reports': { params: z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict(), result: z.array(ScenarioReport) },
+  'market.setParams': { params: MarketParams, result: z.object({ tick: z.number().int(), inputs: z.number().int() }) },
+  'breakers.configure': { params: z.object({ config: BreakerConfig }).strict(), result: z.object({ tick: z.number().int() }) },
+  'difficulty.list': { params: Empty, result: z.array(Difficulty) },
+  'difficulty.apply': { params: z.object({ name: z.enum(DIFFICULTY_NAMES), seed: z.number().int().min(0).max(0xffff_ffff).optional() }).strict(), result: SessionInfo },
+  // recordings and replay (src-shared/recording.ts)
+  ...recordingApiSchemas,
 } as const;
 
 export type ApiSchemas = typeof apiSchemas;
@@ -89,7 +134,11 @@ export const ErrorCode = z.enum([
   'unknown_method',
   'payload_too_large',
   'no_session',
+  /** recording.* when there is no library, no open replay, or no such recording */
+  'no_recording',
   'unauthorized',
+  /** the command changes a live session and the floor is showing a recording (fork it first) */
+  'not_live',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

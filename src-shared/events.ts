@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Action, Role } from './roster';
+import { ScenarioReport } from './scenario';
 
 /**
  * Events: the low-rate, inspectable stream. Every event carries its session id, tick and a sequence
@@ -140,6 +141,17 @@ export const InputAppliedEvent = z.object({
   input: z.unknown(),
 });
 
+/** A scenario's life: queued, started, a shock started or ended, ended (with its report) or cancelled. */
+export const ScenarioEvent = z.object({
+  ...base,
+  type: z.literal('scenario'),
+  phase: z.enum(['queued', 'started', 'shock', 'ended', 'cancelled']),
+  scenarioId: z.number().int().nonnegative(),
+  name: z.string(),
+  message: z.string(),
+  report: ScenarioReport.nullable(),
+});
+
 export const BullpenEvent = z.discriminatedUnion('type', [
   TradeEvent,
   OrderEvent,
@@ -148,6 +160,7 @@ export const BullpenEvent = z.discriminatedUnion('type', [
   AlertEvent,
   HeadlineEvent,
   InputAppliedEvent,
+  ScenarioEvent,
 ]);
 export type BullpenEvent = z.infer<typeof BullpenEvent>;
 export type TradeEvent = z.infer<typeof TradeEvent>;
@@ -156,8 +169,9 @@ export type DecisionEvent = z.infer<typeof DecisionEvent>;
 export type CoordinationEvent = z.infer<typeof CoordinationEvent>;
 export type AlertEvent = z.infer<typeof AlertEvent>;
 export type HeadlineEvent = z.infer<typeof HeadlineEvent>;
+export type ScenarioEvent = z.infer<typeof ScenarioEvent>;
 export type EventType = BullpenEvent['type'];
-export const EVENT_TYPES = ['trade', 'order', 'decision', 'coordination', 'alert', 'headline', 'input'] as const satisfies readonly EventType[];
+export const EVENT_TYPES = ['trade', 'order', 'decision', 'coordination', 'alert', 'headline', 'input', 'scenario'] as const satisfies readonly EventType[];
 
 /** An event before the host stamps it: the engine fills tick and seq, the host adds the session id. */
 export type EngineEvent = BullpenEvent extends infer E ? (E extends BullpenEvent ? Omit<E, 'sessionId'> : never) : never;

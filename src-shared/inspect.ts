@@ -82,4 +82,4 @@ export const EngineMetrics = z.object({ floor: FloorMetrics, desks: z.array(Desk
 export type EngineMetrics = z.infer<typeof EngineMetrics>;
 
 /** A question the host may ask the simulation worker between ticks. */
-export type SimQuery = { kind: 'crowd'; index: number } | { kind: 'metrics' };
+export type SimQuery = { kind: 'crowd'; index: number } | { kind: 'metrics' } | { kind: 'scenarios' };

@@ -11,7 +11,12 @@ import type { Roster } from './roster';
  * per-tick series and the events of every tick since the previous batch.
  */
 export type HostToSim =
-  | { type: 'init'; config: SessionConfig }
+  /**
+   * `record`: take a keyframe (engine snapshot) every `keyframeEvery` ticks and sample each desk's
+   * equity every `sampleTicks` ticks, carried in the batches. `state`: start from this engine snapshot
+   * (a fork) instead of from the seed.
+   */
+  | { type: 'init'; config: SessionConfig; record?: RecordSpec; state?: Uint8Array }
   | { type: 'run' }
   | { type: 'pause' }
   | { type: 'speed'; speed: Speed }
@@ -27,6 +32,16 @@ export interface SimBatch {
   seriesLast: Float64Array;
   seriesVolume: Float64Array;
   events: EngineEvent[];
+  /** when recording: engine snapshots taken at the end of `tick` (src-workers/sim/snapshot.ts) */
+  keyframes?: Array<{ tick: number; bytes: Uint8Array }>;
+  /** when recording: ticks of the equity samples, and per sample one equity per desk (row-major) */
+  sampleTicks?: Int32Array;
+  deskEquity?: Float64Array;
+}
+
+export interface RecordSpec {
+  keyframeEvery: number;
+  sampleTicks: number;
 }
 
 export type SimToHost =

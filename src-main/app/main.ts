@@ -30,6 +30,8 @@ import { APP_VERSION } from '../host/app-version';
 import { createRouter, type Router } from '../host/router';
 import { SessionHost } from '../host/session-host';
 import { openLibrary, type Library } from '../store/library';
+import { Recorder } from '../store/recorder';
+import { RecordingService } from '../replay/service';
 import { APP_FOLDER, LIBRARY_FILE } from '../store/paths';
 import {
   APP_ENTRY_URL,
@@ -162,14 +164,15 @@ function main(): void {
     }
     const sessionHost = new SessionHost({
       workerFactory: () => new Worker(simWorkerPath),
-      ...(library ? { recorder: library } : {}),
+      // every session is recorded; sessions cut off last time are marked interrupted by the Recorder
+      ...(library ? { recorder: new Recorder(library) } : {}),
       appVersion: APP_VERSION,
       log: (line) => console.error(`[host] ${line}`),
     });
     const appInfo: AppInfo = { name: 'Bullpen', version: APP_VERSION, transport: 'ipc', dataDir: app.getPath('userData'), dbPath };
     sessionHost.onFrames((batch: FrameBatch) => send(IPC_CHANNELS.frames, batch));
     sessionHost.onPush((msg: PushMessage) => send(IPC_CHANNELS.push, msg));
-    return { host: sessionHost, router: createRouter(sessionHost, appInfo) };
+    return { host: sessionHost, router: createRouter(sessionHost, appInfo, library ? new RecordingService(library, sessionHost) : undefined) };
   }
 
   /** One IPC message per host batch; typed arrays are structured-cloned (never transferred). */

@@ -1,7 +1,9 @@
 import { engineFigures } from './engine';
 import type { NamedProvider } from './harness';
 import { hostFigures } from './host';
+import { rendererFigures } from './renderer';
 import { rlFigures } from './rl';
+import { storeFigures } from './store';
 
 /** Every figure provider, in the order the harness runs them (`bullpen bench --only engine,host,rl`). */
 export async function allProviders(only?: readonly string[]): Promise<NamedProvider[]> {
@@ -9,6 +11,8 @@ export async function allProviders(only?: readonly string[]): Promise<NamedProvi
     { name: 'engine', run: (o) => engineFigures(o) },
     { name: 'host', run: (o) => hostFigures(o) },
     { name: 'rl', run: (o) => rlFigures(o) },
+    { name: 'renderer', run: (o) => rendererFigures(o) },
+    { name: 'store', run: (o) => storeFigures(o) },
   ];
   return only && only.length > 0 ? list.filter((p) => only.includes(p.name)) : list;
 }

@@ -1,4 +1,8 @@
 import { CartPole } from '../../src-workers/rl/envs/cartpole';
+import { DeskEnv } from '../../src-workers/rl/envs/desk';
+import { TradingEnv } from '../../src-workers/rl/envs/trading';
+import { MAPPO } from '../../src-workers/rl/mappo';
+import { DEFAULT_HYPERPARAMS } from '../../src-workers/rl/train-task';
 import { Pendulum } from '../../src-workers/rl/envs/pendulum';
 import { createJsKernel, createWasmKernel, wasmSimdAvailable, type Kernel, type KernelName } from '../../src-workers/rl/kernels';
 import { Mlp, ParamStore, mlpParamCount } from '../../src-workers/rl/mlp';
@@ -64,6 +68,41 @@ function ppoPendulumSps(steps: number): number {
 }
 
 /**
+ * Trading-environment steps per second without learning: the default TradingEnv (1 symbol, a crowd
+ * of 64, 2 rule-based desks, 2 ticks per step, 256-step episodes, 4 episodes per market, markets
+ * built and warmed up as episodes need them), seeded random discrete actions.
+ */
+export function tradingEnvSps(seconds: number): { wall: number; cpu: number } {
+  const env = new TradingEnv();
+  const rng = new Rng(1);
+  env.reset(1);
+  for (let i = 0; i < 2000; i++) if (env.step(rng.int(5)).truncated) env.reset();
+  let n = 0;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  while (performance.now() < end) {
+    for (let i = 0; i < 256; i++) {
+      if (env.step(rng.int(5)).truncated) env.reset();
+    }
+    n += 256;
+  }
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return { wall: n / wall, cpu: n / ((c.user + c.system) / 1e6) };
+}
+
+/** MAPPO training steps (desk env steps, three agents each) per second with the CLI's default desk hyperparameters. */
+export function mappoDeskSps(steps: number): number {
+  const model = new MAPPO(() => new DeskEnv(), { ...DEFAULT_HYPERPARAMS.desk, seed: 0 });
+  model.learn(1024);
+  const before = model.numTimesteps;
+  const t0 = performance.now();
+  model.learn(steps);
+  return (model.numTimesteps - before) / ((performance.now() - t0) / 1000);
+}
+
+/**
  * RL figures: PPO throughput on CartPole with the zoo settings (SB3 does ~1,700 steps/s on this
  * machine) and the MLP kernel comparison (docs/BENCHMARKS.md, "RL kernels").
  */
@@ -92,5 +131,13 @@ export async function rlFigures(opts: Partial<BenchOptions> = {}): Promise<Figur
   const spsPend = ppoPendulumSps(40_960);
   figs.push({ name: 'rl.ppo_pendulum_sps', value: spsPend, unit: 'steps/s' });
   log(`PPO Pendulum (4 envs × 1024 steps, batch 64, 10 epochs): ${spsPend.toFixed(0)} steps/s`);
+  await Promise.resolve();
+  const tEnv = tradingEnvSps(Math.max(1, seconds));
+  figs.push({ name: 'rl.trading_env_sps', value: tEnv.wall, unit: 'steps/s' });
+  figs.push({ name: 'rl.trading_env_steps_per_cpu_s', value: tEnv.cpu, unit: 'steps/s' });
+  log(`trading env (engine: 1 symbol, crowd 64, 2 desks; 2 ticks/step), random actions, no learning: ${tEnv.wall.toFixed(0)} steps/s (target ≥ 50,000); ${tEnv.cpu.toFixed(0)} per CPU-second (what a load-free core gives)`);
+  const mDesk = mappoDeskSps(8192);
+  figs.push({ name: 'rl.mappo_desk_sps', value: mDesk, unit: 'steps/s' });
+  log(`MAPPO on the desk env (4 envs × 128 steps, batch 256, 5 epochs, shared 64×64 actor + 64×64 critic): ${mDesk.toFixed(0)} steps/s`);
   return figs;
 }

@@ -1,9 +1,15 @@
 import { Command } from 'commander';
 import { APP_VERSION } from '../host/app-version';
 import { registerBench } from './commands/bench';
+import { registerData } from './commands/data';
+import { registerExport } from './commands/export';
 import { registerNotBuilt } from './commands/not-built';
+import { registerReplay } from './commands/replay';
+import { registerScenarios } from './commands/scenarios';
 import { registerServe } from './commands/serve';
 import { registerSim } from './commands/sim';
+import { registerEval, registerTrain } from './commands/train';
+import { registerVerify } from './commands/verify';
 
 /** The `bullpen` command line: one program, subcommands registered by the features that own them. */
 export function buildProgram(): Command {
@@ -16,6 +22,13 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureHelp({ sortSubcommands: false });
   registerSim(program);
+  registerScenarios(program);
+  registerData(program);
+  registerReplay(program);
+  registerVerify(program);
+  registerExport(program);
+  registerTrain(program);
+  registerEval(program);
   registerNotBuilt(program);
   registerBench(program);
   registerServe(program);

@@ -20,7 +20,7 @@ export function liveView(events: readonly BullpenEvent[]): { events: BullpenEven
   });
   const keep = new Uint8Array(events.length);
   events.forEach((e, i) => {
-    if (e.type === 'alert' || e.type === 'headline' || e.type === 'input') keep[i] = 1;
+    if (e.type === 'alert' || e.type === 'headline' || e.type === 'input' || e.type === 'scenario') keep[i] = 1;
   });
   for (const i of latestDecision.values()) keep[i] = 1;
   for (const i of latestVote.values()) keep[i] = 1;

@@ -10,6 +10,8 @@ import {
   type ResponseEnvelope,
   type Result,
 } from '../../src-shared/api';
+import type { RecordingService } from '../replay/service';
+import { scenarioControlFor } from './scenario-control';
 import type { SessionHost } from './session-host';
 
 /**
@@ -42,8 +44,39 @@ function fail(id: number, err: ApiError): ResponseEnvelope {
   return { id, ok: false, error: err.toBody() };
 }
 
-export function createRouter(host: SessionHost, appInfo: AppInfo): Router {
+export function createRouter(host: SessionHost, appInfo: AppInfo, recordings?: RecordingService): Router {
+  const rec = (): RecordingService => {
+    if (!recordings) throw new ApiError({ code: 'no_recording', message: 'Recordings are not available: the library is not open.' });
+    return recordings;
+  };
+  const scenarios = () => scenarioControlFor(host, { isLive: () => !recordings || recordings.state() === null });
   const handlers: Handlers = {
+    'recording.list': (p) => rec().list(p.limit),
+    'recording.open': (p) => rec().open(p.id),
+    'recording.close': () => rec().close(),
+    'recording.state': () => (recordings ? recordings.state() : null),
+    'recording.play': () => rec().play(),
+    'recording.pause': () => {
+      const s = rec().pause();
+      if (!s) throw new ApiError({ code: 'no_recording', message: 'No recording is open.' });
+      return s;
+    },
+    'recording.setSpeed': (p) => rec().setSpeed(p.speed),
+    'recording.step': (p) => rec().step(p.delta),
+    'recording.seek': (p) => rec().seek(p.tick),
+    'recording.jump': (p) => rec().jump(p.dir, p.kinds),
+    'recording.marks': (p) => rec().marks(p.id),
+    'recording.events': (p) => rec().events(p.fromTick, p.toTick, p.types, p.agent, p.limit),
+    'recording.bars': (p) => rec().bars(p.id, p.symbol),
+    'recording.equity': (p) => rec().equity(p.id),
+    'recording.fork': (p) => rec().fork(p.tick),
+    'recording.compare': (p) => rec().compare(p.a, p.b),
+    'recording.rename': (p) => rec().rename(p.id, p.name),
+    'recording.tag': (p) => rec().tag(p.id, p.add, p.remove),
+    'recording.delete': (p) => rec().delete(p.id),
+    'recording.vacuum': () => rec().vacuum(),
+    'recording.export': (p) => rec().export(p.id, p.format, p.out),
+    'recording.import': (p) => rec().import(p.file),
     'app.info': () => appInfo,
     'session.start': (p) => host.start(p.config ?? {}),
     'session.stop': () => host.stop(),
@@ -56,6 +89,17 @@ export function createRouter(host: SessionHost, appInfo: AppInfo): Router {
     'session.input': (p) => host.input(p.input),
     'events.recent': (p) => host.recentEvents(p.limit, p.types),
     'agent.history': (p) => host.agentHistory(p.agent, p.limit),
+    // scenarios, live market parameters, breakers, difficulty: refused while a recording is being viewed
+    'scenario.list': () => scenarios().list(),
+    'scenario.get': (p) => scenarios().get(p.name),
+    'scenario.inject': (p) => scenarios().inject(p),
+    'scenario.cancel': (p) => scenarios().cancel(p.id, p.shock),
+    'scenario.active': () => scenarios().active(),
+    'scenario.reports': (p) => scenarios().recentReports(p.limit),
+    'market.setParams': (p) => scenarios().setParams(p),
+    'breakers.configure': (p) => scenarios().configureBreakers(p.config),
+    'difficulty.list': () => scenarios().difficulties(),
+    'difficulty.apply': (p) => scenarios().applyDifficulty(p.name, p.seed),
     'crowd.inspect': (p) => host.inspectCrowd(p.index),
     'floor.metrics': () => host.metrics(),
   };

@@ -6,8 +6,9 @@ import type { BullpenEvent, EventType } from '../../src-shared/events';
 import type { FrameBatch } from '../../src-shared/frame';
 import type { Input } from '../../src-shared/inputs';
 import { CrowdInspection, EngineMetrics, type SimQuery } from '../../src-shared/inspect';
+import { ScenarioState } from '../../src-shared/scenario';
 import type { Roster } from '../../src-shared/roster';
-import type { HostToSim, SimBatch } from '../../src-shared/worker-protocol';
+import type { HostToSim, RecordSpec, SimBatch } from '../../src-shared/worker-protocol';
 import { liveView } from './live-view';
 import { Ring } from './ring';
 import { parseSimMessage, type ParsedSimMessage } from './sim-messages';
@@ -15,10 +16,27 @@ import { parseSimMessage, type ParsedSimMessage } from './sim-messages';
 /** Creates the sim worker (plain Node: node-worker.ts; Electron: the bundled worker path). */
 export type WorkerFactory = () => Worker;
 
-/** Where the host records each session's start and end (the library database). */
+/** Where a forked session comes from: its parent recording and the tick it was forked at. */
+export interface ForkOrigin {
+  parentId: string;
+  tick: number;
+  /** the engine snapshot at that tick (src-workers/sim/snapshot.ts) */
+  state: Uint8Array;
+}
+
+/**
+ * Where the host records each session's start and end (the library database). A full recorder
+ * (src-main/store/recorder.ts) also takes every batch: the optional methods.
+ */
 export interface SessionRecorder {
-  recordSessionStart(rec: { id: string; config: SessionConfig; appVersion: string; startedAt: string }): void;
+  recordSessionStart(rec: { id: string; config: SessionConfig; appVersion: string; startedAt: string; parent?: { id: string; tick: number } }): void;
   recordSessionEnd(id: string, status: 'stopped' | 'crashed', endedAt: string): void;
+  /** keyframe and sample intervals the worker should produce (null: recording is off) */
+  recordSpec?(): RecordSpec | null;
+  recordRoster?(id: string, roster: Roster): void;
+  /** the full stream of one batch (never the thinned live view) */
+  recordBatch?(id: string, batch: SimBatch, events: readonly BullpenEvent[]): void;
+  recordingStatus?(): SessionStatus['recording'];
 }
 
 export interface SessionHostOptions {
@@ -169,11 +187,31 @@ export class SessionHost {
     this.emitPush({ push: 'status', status: this.status() });
   }
 
+  /**
+   * Sends a frame batch and its events to the listeners as if they came from a session: a replay
+   * (src-main/replay/service.ts) shows recorded moments this way, under the recording's id.
+   */
+  relay(frames: FrameBatch, events: readonly BullpenEvent[] = []): void {
+    for (const cb of this.framesListeners) {
+      try {
+        cb(frames);
+      } catch (err) {
+        this.opts.log(`frames listener failed: ${(err as Error).message}`);
+      }
+    }
+    if (events.length > 0) this.emitPush({ push: 'events', ...liveView([...events]) });
+  }
+
   // ---- lifecycle --------------------------------------------------------------------------------
 
   /** Starts a new session (stopping the current one first). Resolves once the worker is running. */
   start(config: SessionConfigInput = {}): Promise<SessionInfo> {
     return this.serialise(() => this.startNow(SessionConfig.parse(config)));
+  }
+
+  /** Starts a new live session from a recorded moment (see src-main/replay): a fork of `origin.parentId`. */
+  fork(config: SessionConfig, origin: ForkOrigin): Promise<SessionInfo> {
+    return this.serialise(() => this.startNow(SessionConfig.parse(config), origin));
   }
 
   /** Starts the last session's configuration again, in a fresh worker, under a new session id. */
@@ -213,7 +251,7 @@ export class SessionHost {
     return p;
   }
 
-  private async startNow(config: SessionConfig): Promise<SessionInfo> {
+  private async startNow(config: SessionConfig, origin?: ForkOrigin): Promise<SessionInfo> {
     if (this.run) await this.stopNow();
     this.recent.clear();
     this.decisions.clear();
@@ -262,7 +300,13 @@ export class SessionHost {
       else if (run.stopWaiter) this.settle(run.stopWaiter, run.tick, run, 'stop');
     });
     try {
-      this.opts.recorder?.recordSessionStart({ id: run.id, config, appVersion: this.opts.appVersion, startedAt: run.startedAt });
+      this.opts.recorder?.recordSessionStart({
+        id: run.id,
+        config,
+        appVersion: this.opts.appVersion,
+        startedAt: run.startedAt,
+        ...(origin ? { parent: { id: origin.parentId, tick: origin.tick } } : {}),
+      });
     } catch (err) {
       this.opts.log(`could not record session start: ${(err as Error).message}`);
     }
@@ -270,9 +314,20 @@ export class SessionHost {
     const ready = new Promise<Roster>((resolve, reject) => {
       run.ready = { resolve, reject };
     });
-    this.post(run, { type: 'init', config });
+    let record: RecordSpec | null = null;
+    try {
+      record = this.opts.recorder?.recordSpec?.() ?? null;
+    } catch (err) {
+      this.opts.log(`recording is off: ${(err as Error).message}`);
+    }
+    this.post(run, { type: 'init', config, ...(record ? { record } : {}), ...(origin ? { state: origin.state } : {}) });
     const roster = await ready;
     run.roster = roster;
+    try {
+      this.opts.recorder?.recordRoster?.(run.id, roster);
+    } catch (err) {
+      this.opts.log(`could not record the roster: ${(err as Error).message}`);
+    }
     run.health = 'running';
     run.lastBatchAt = this.opts.now();
     run.measureFrom = run.lastBatchAt;
@@ -469,8 +524,15 @@ export class SessionHost {
         this.opts.log(`frames listener failed: ${(err as Error).message}`);
       }
     }
-    if (b.events.length > 0) {
-      const events = b.events.map((e) => ({ ...e, sessionId }) as BullpenEvent);
+    const events = b.events.length > 0 ? b.events.map((e) => ({ ...e, sessionId }) as BullpenEvent) : [];
+    if (this.opts.recorder?.recordBatch) {
+      try {
+        this.opts.recorder.recordBatch(sessionId, b, events);
+      } catch (err) {
+        this.opts.log(`recording failed: ${(err as Error).message}`);
+      }
+    }
+    if (events.length > 0) {
       for (const e of events) {
         this.recent.push(e);
         if (e.type === 'decision') {
@@ -575,6 +637,11 @@ export class SessionHost {
     return EngineMetrics.parse(await this.query({ kind: 'metrics' }));
   }
 
+  /** Scheduled scenarios and shocks, halts in force, breaker rules and live market parameters. */
+  async scenarioState(): Promise<ScenarioState> {
+    return ScenarioState.parse(await this.query({ kind: 'scenarios' }));
+  }
+
   /** Asks the worker between ticks; a worker that does not answer in time is declared stalled. */
   private query(query: SimQuery): Promise<unknown> {
     const run = this.liveRun();
@@ -609,6 +676,7 @@ export class SessionHost {
         agents: 0,
         crowd: 0,
         error: this.stoppedHealth === 'crashed' ? this.startError : null,
+        ...this.recordingField(),
       };
     }
     const now = this.opts.now();
@@ -634,7 +702,13 @@ export class SessionHost {
       agents: run.roster?.agents.length ?? 0,
       crowd: run.roster?.crowdTypes.length ?? run.config.crowd,
       error: run.error,
+      ...this.recordingField(),
     };
+  }
+
+  private recordingField(): { recording?: SessionStatus['recording'] } {
+    const r = this.opts.recorder?.recordingStatus?.();
+    return r ? { recording: r } : {};
   }
 
   private infoOf(run: Run): SessionInfo {

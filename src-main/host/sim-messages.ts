@@ -57,6 +57,9 @@ const SimBatchSchema = z
     seriesLast: z.instanceof(Float64Array),
     seriesVolume: z.instanceof(Float64Array),
     events: z.array(z.custom<EngineEvent>(isEngineEvent, 'event without type, tick or seq')),
+    keyframes: z.array(z.object({ tick: int.nonnegative(), bytes: z.instanceof(Uint8Array) })).optional(),
+    sampleTicks: z.instanceof(Int32Array).optional(),
+    deskEquity: z.instanceof(Float64Array).optional(),
   })
   // a batch may carry events but no ticks (an input applied while paused): fromTick = toTick + 1
   .refine((b) => b.toTick >= b.fromTick - 1, 'batch.toTick < batch.fromTick - 1')

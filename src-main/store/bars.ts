@@ -51,13 +51,18 @@ function rowToSeries(raw: unknown): BarSeries {
   });
 }
 
+/** The key fields of a key or of a whole series, validated. */
+function keyOf(key: BarSeriesKey): BarSeriesKey {
+  return BarSeriesKey.parse({ exchange: key.exchange, symbol: key.symbol, timeframe: key.timeframe });
+}
+
 const SERIES_SELECT = `
   SELECT s.*, count(b.ts) AS count, min(b.ts) AS first_ts, max(b.ts) AS last_ts
   FROM bar_series s LEFT JOIN bars b USING (exchange, symbol, timeframe)`;
 
 /** Creates or updates a series' metadata (its bars are untouched). */
 export function upsertSeries(db: Database.Database, key: BarSeriesKey, meta: SeriesMeta, now = new Date()): void {
-  const k = BarSeriesKey.parse(key);
+  const k = keyOf(key);
   db.prepare(
     `INSERT INTO bar_series (exchange, symbol, timeframe, source, name, calendar, gaps, origin, updated_at)
      VALUES (@exchange, @symbol, @timeframe, @source, @name, @calendar, @gaps, @origin, @updated_at)
@@ -80,7 +85,7 @@ export function upsertSeries(db: Database.Database, key: BarSeriesKey, meta: Ser
  * already stored replaces it. Returns how many were new.
  */
 export function writeBars(db: Database.Database, key: BarSeriesKey, bars: readonly Bar[]): { written: number; added: number } {
-  const k = BarSeriesKey.parse(key);
+  const k = keyOf(key);
   const count = db.prepare(`SELECT count(*) FROM bars WHERE exchange = ? AND symbol = ? AND timeframe = ?`).pluck();
   const insert = db.prepare(
     `INSERT INTO bars (exchange, symbol, timeframe, ts, open, high, low, close, volume)
@@ -103,7 +108,7 @@ export function writeBars(db: Database.Database, key: BarSeriesKey, bars: readon
 
 /** Bars of a series with since <= ts < until (either bound optional), oldest first. */
 export function readBars(db: Database.Database, key: BarSeriesKey, range: { since?: number; until?: number } = {}): Bar[] {
-  const k = BarSeriesKey.parse(key);
+  const k = keyOf(key);
   const rows: unknown[] = db
     .prepare(
       `SELECT ts, open, high, low, close, volume FROM bars
@@ -121,7 +126,7 @@ export function listSeries(db: Database.Database): BarSeries[] {
 }
 
 export function getSeries(db: Database.Database, key: BarSeriesKey): BarSeries | null {
-  const k = BarSeriesKey.parse(key);
+  const k = keyOf(key);
   const row: unknown = db
     .prepare(`${SERIES_SELECT} WHERE s.exchange = ? AND s.symbol = ? AND s.timeframe = ? GROUP BY s.exchange, s.symbol, s.timeframe`)
     .get(k.exchange, k.symbol, k.timeframe);
@@ -130,6 +135,6 @@ export function getSeries(db: Database.Database, key: BarSeriesKey): BarSeries |
 
 /** Removes a series and its bars; returns whether it existed. */
 export function deleteSeries(db: Database.Database, key: BarSeriesKey): boolean {
-  const k = BarSeriesKey.parse(key);
+  const k = keyOf(key);
   return db.prepare(`DELETE FROM bar_series WHERE exchange = ? AND symbol = ? AND timeframe = ?`).run(k.exchange, k.symbol, k.timeframe).changes > 0;
 }

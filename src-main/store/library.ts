@@ -69,12 +69,128 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    description: 'recordings: inputs, event chunks, marks, keyframes, bars, equity (src-main/store/recorder.ts, docs/SCHEMA.md)',
+    sql: `
+      CREATE TABLE recordings (
+        session_id     TEXT PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+        name           TEXT,
+        tags           TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags)),
+        parent_id      TEXT,
+        fork_tick      INTEGER,
+        roster         TEXT CHECK (roster IS NULL OR json_valid(roster)),
+        keyframe_every INTEGER NOT NULL,
+        sample_ticks   INTEGER NOT NULL,
+        first_tick     INTEGER NOT NULL DEFAULT 0,
+        last_tick      INTEGER NOT NULL DEFAULT 0,
+        event_count    INTEGER NOT NULL DEFAULT 0,
+        interrupted    INTEGER NOT NULL DEFAULT 0 CHECK (interrupted IN (0, 1)),
+        error          TEXT
+      ) STRICT;
+      CREATE INDEX recordings_parent ON recordings (parent_id);
+      CREATE TABLE rec_inputs (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        seq        INTEGER NOT NULL,
+        tick       INTEGER NOT NULL,
+        input      TEXT NOT NULL CHECK (json_valid(input)),
+        PRIMARY KEY (session_id, seq)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE rec_event_chunks (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        first_seq  INTEGER NOT NULL,
+        last_seq   INTEGER NOT NULL,
+        first_tick INTEGER NOT NULL,
+        last_tick  INTEGER NOT NULL,
+        count      INTEGER NOT NULL,
+        codec      TEXT NOT NULL CHECK (codec IN ('json+deflate')),
+        data       BLOB NOT NULL,
+        PRIMARY KEY (session_id, first_seq)
+      ) STRICT;
+      CREATE INDEX rec_event_chunks_tick ON rec_event_chunks (session_id, last_tick);
+      CREATE TABLE rec_marks (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        seq        INTEGER NOT NULL,
+        tick       INTEGER NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind IN ('input', 'halt', 'alert', 'trade')),
+        label      TEXT NOT NULL,
+        PRIMARY KEY (session_id, seq)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX rec_marks_tick ON rec_marks (session_id, tick);
+      CREATE TABLE rec_keyframes (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        tick       INTEGER NOT NULL,
+        codec      TEXT NOT NULL CHECK (codec IN ('deflate')),
+        raw_size   INTEGER NOT NULL,
+        data       BLOB NOT NULL,
+        PRIMARY KEY (session_id, tick)
+      ) STRICT;
+      CREATE TABLE rec_bars (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        symbol     INTEGER NOT NULL,
+        tick       INTEGER NOT NULL,
+        open       REAL NOT NULL,
+        high       REAL NOT NULL,
+        low        REAL NOT NULL,
+        close      REAL NOT NULL,
+        volume     REAL NOT NULL,
+        PRIMARY KEY (session_id, symbol, tick)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE rec_equity (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        desk       INTEGER NOT NULL,
+        tick       INTEGER NOT NULL,
+        equity     REAL NOT NULL,
+        PRIMARY KEY (session_id, desk, tick)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 4,
+    description: 'training runs: runs, per-update metrics, checkpoints (src-main/store/runs.ts, docs/RL.md)',
+    sql: `
+      CREATE TABLE training_runs (
+        id           TEXT PRIMARY KEY,
+        env          TEXT NOT NULL CHECK (env IN ('trading', 'desk')),
+        algo         TEXT NOT NULL CHECK (algo IN ('ppo', 'mappo')),
+        status       TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'cancelled', 'failed')),
+        seed         INTEGER NOT NULL,
+        total_steps  INTEGER NOT NULL,
+        steps_done   INTEGER NOT NULL DEFAULT 0,
+        hyperparams  TEXT NOT NULL CHECK (json_valid(hyperparams)),
+        env_config   TEXT NOT NULL CHECK (json_valid(env_config)),
+        curriculum   INTEGER NOT NULL DEFAULT 0,
+        resumed_from TEXT,
+        created_at   TEXT NOT NULL,
+        started_at   TEXT,
+        ended_at     TEXT,
+        error        TEXT,
+        evaluation   TEXT CHECK (evaluation IS NULL OR json_valid(evaluation))
+      ) STRICT;
+      CREATE INDEX training_runs_created_at ON training_runs (created_at);
+      CREATE TABLE training_metrics (
+        run_id    TEXT NOT NULL REFERENCES training_runs (id) ON DELETE CASCADE,
+        update_no INTEGER NOT NULL,
+        timesteps INTEGER NOT NULL,
+        metrics   TEXT NOT NULL CHECK (json_valid(metrics)),
+        PRIMARY KEY (run_id, update_no)
+      ) STRICT;
+      CREATE TABLE training_checkpoints (
+        id         TEXT PRIMARY KEY,
+        run_id     TEXT NOT NULL REFERENCES training_runs (id) ON DELETE CASCADE,
+        timesteps  INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        snapshot   TEXT NOT NULL CHECK (json_valid(snapshot))
+      ) STRICT;
+      CREATE INDEX training_checkpoints_run ON training_checkpoints (run_id, timesteps);
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-export type LibraryErrorCode = 'not_sqlite' | 'not_bullpen' | 'too_new' | 'open_failed';
+export type LibraryErrorCode = 'not_sqlite' | 'not_bullpen' | 'too_new' | 'open_failed' | 'corrupt';
 
 export class LibraryError extends Error {
   readonly code: LibraryErrorCode;
@@ -153,6 +269,41 @@ function assertSqliteFile(path: string): void {
       `"${path}" is not a SQLite database (it lacks the SQLite file header), so it is not a Bullpen library. It was left untouched.`,
     );
   }
+  assertNotTruncated(path, st.size);
+}
+
+/**
+ * A file cut short (a partial copy or download) still opens, and SQLite would write to it: compare
+ * its size with the page count its header declares (when that count is valid) and refuse it first.
+ */
+function assertNotTruncated(path: string, size: number): void {
+  const hdr = Buffer.alloc(100);
+  const fd = openSync(path, 'r');
+  let n = 0;
+  try {
+    n = readSync(fd, hdr, 0, 100, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (n < 100) throw new LibraryError('not_sqlite', path, `"${path}" is truncated (${size} bytes, shorter than a SQLite header). It was left untouched.`);
+  const rawPage = hdr.readUInt16BE(16);
+  const pageSize = rawPage === 1 ? 65536 : rawPage;
+  const pages = hdr.readUInt32BE(28);
+  const valid = hdr.readUInt32BE(92) === hdr.readUInt32BE(24);
+  if (valid && pages > 0 && size < pages * pageSize) {
+    throw new LibraryError(
+      'corrupt',
+      path,
+      `"${path}" is truncated: its header declares ${pages} pages of ${pageSize} bytes (${pages * pageSize} bytes) but the file has ${size}. It was left untouched.`,
+    );
+  }
+}
+
+/** Where openLibrary copies a library before migrating it from an older schema version. */
+export function backupPathFor(path: string, version: number): string {
+  let p = `${path}.v${version}.backup`;
+  for (let i = 2; existsSync(p); i++) p = `${path}.v${version}.backup${i}`;
+  return p;
 }
 
 export class Library {
@@ -245,6 +396,11 @@ export function openLibrary(path: string, opts: LibraryOptions = {}): Library {
         `The library "${path}" has schema version ${version}, but this Bullpen (${appVersion}) knows schema versions up to ${SCHEMA_VERSION}. ` +
           `Open it with a newer Bullpen; it was left untouched.`,
       );
+    }
+    if (!memory && version >= 1 && version < SCHEMA_VERSION) {
+      // an older library: keep a copy of it as it was before migrating (VACUUM INTO writes a new file)
+      const backup = backupPathFor(path, version);
+      db.prepare(`VACUUM INTO ?`).run(backup);
     }
     if (!memory) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');

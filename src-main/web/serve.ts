@@ -7,6 +7,8 @@ import { nodeWorkerFactory } from '../host/node-worker';
 import { createRouter } from '../host/router';
 import { SessionHost } from '../host/session-host';
 import { openLibrary, type Library } from '../store/library';
+import { Recorder } from '../store/recorder';
+import { RecordingService } from '../replay/service';
 import { dataDir, libraryPath } from '../store/paths';
 import { startWebServer, type WebServer } from './server';
 
@@ -19,6 +21,8 @@ export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', 
 
 export interface ServeOptions {
   seed?: number;
+  /** crowd traders of the first session (default: SessionConfig's default) */
+  crowd?: number;
   port?: number;
   /** library database file (default: the data folder's library) */
   db?: string;
@@ -35,7 +39,9 @@ export interface Serving {
 export async function serve(opts: ServeOptions = {}): Promise<Serving> {
   const dbPath = opts.db ?? libraryPath();
   const library = openLibrary(dbPath, { appVersion: APP_VERSION });
-  const host = new SessionHost({ workerFactory: nodeWorkerFactory(), recorder: library, appVersion: APP_VERSION });
+  // every session is recorded (docs/SCHEMA.md); sessions cut off last time are marked interrupted here
+  const recorder = new Recorder(library);
+  const host = new SessionHost({ workerFactory: nodeWorkerFactory(), recorder, appVersion: APP_VERSION });
   const appInfo: AppInfo = {
     name: 'Bullpen',
     version: APP_VERSION,
@@ -43,13 +49,14 @@ export async function serve(opts: ServeOptions = {}): Promise<Serving> {
     dataDir: opts.db ? dirname(dbPath) : dataDir(),
     dbPath,
   };
-  const router = createRouter(host, appInfo);
+  const router = createRouter(host, appInfo, new RecordingService(library, host));
   let server: WebServer | null = null;
   try {
-    await host.start({ seed: opts.seed ?? 1 });
+    await host.start({ seed: opts.seed ?? 1, ...(opts.crowd !== undefined ? { crowd: opts.crowd } : {}) });
     server = await startWebServer({ host, router, rendererDir: opts.rendererDir ?? DEFAULT_RENDERER_DIR, port: opts.port ?? 0 });
   } catch (err) {
     await host.dispose();
+    recorder.close();
     library.close();
     throw err;
   }
@@ -63,6 +70,7 @@ export async function serve(opts: ServeOptions = {}): Promise<Serving> {
       (closing ??= (async () => {
         await srv.close();
         await host.dispose();
+        recorder.close();
         library.close();
       })()),
   };
@@ -102,6 +110,7 @@ export function parseServeArgs(argv: string[]): ServeOptions {
     args: argv,
     options: {
       seed: { type: 'string' },
+      crowd: { type: 'string' },
       port: { type: 'string' },
       db: { type: 'string' },
       build: { type: 'boolean' },
@@ -113,6 +122,8 @@ export function parseServeArgs(argv: string[]): ServeOptions {
   const seed = parseInteger('seed', values.seed, 0, 0xffff_ffff);
   const port = parseInteger('port', values.port, 0, 65535);
   if (seed !== undefined) out.seed = seed;
+  const crowd = parseInteger('crowd', values.crowd, 0, 100_000);
+  if (crowd !== undefined) out.crowd = crowd;
   if (port !== undefined) out.port = port;
   if (values.db !== undefined) out.db = values.db;
   return out;

@@ -144,7 +144,15 @@ export function CameraRig({ layout }: { layout: FloorLayout }) {
   }, [resetNonce]);
   useEffect(() => {
     if (focusNonce === 0) return;
-    const sel = useFloor.getState().selected;
+    const st = useFloor.getState();
+    const desk = st.focusDesk !== null ? layout.desks[st.focusDesk] : undefined;
+    if (desk) {
+      // the whole desk from the pit side, a little above
+      const target = new Vector3(desk.x, 1.6, desk.z);
+      fly(new Vector3(desk.x + Math.sin(desk.yaw) * 14, 10, desk.z + Math.cos(desk.yaw) * 14), target);
+      return;
+    }
+    const sel = st.selected;
     const p = sel !== null ? layout.agents[sel] : undefined;
     if (!p) return;
     const target = new Vector3(p.x, 2.2, p.z);

@@ -124,6 +124,8 @@ export function Desks({ roster, layout }: { roster: Roster; layout: FloorLayout 
       const list = byRole[r] ?? [];
       const m = new InstancedMesh(bodyGeometry(role), glowMaterial(0.35, { roughness: 0.45 }), Math.max(1, list.length));
       m.name = `bodies-${role}`;
+      // instance → featured agent index, for picking (floor/Inspect.tsx pickAt)
+      m.userData.agents = list;
       for (let k = 0; k < list.length; k++) m.setColorAt(k, HOLD);
       if (list.length === 0) m.setColorAt(0, HOLD);
       setInstanceCount(m, list.length);
@@ -132,6 +134,7 @@ export function Desks({ roster, layout }: { roster: Roster; layout: FloorLayout 
 
     const heads = new InstancedMesh(new SphereGeometry(0.21, 16, 12), glowMaterial(0.5, { roughness: 0.3 }), Math.max(1, A));
     heads.name = 'heads';
+    heads.userData.agents = roster.agents.map((a) => a.index);
     const pads = new InstancedMesh(new RingGeometry(0.42, 0.6, 28), new MeshBasicMaterial({ toneMapped: false }), Math.max(1, A));
     pads.name = 'role-pads';
     const markerGeo = new ConeGeometry(0.16, 0.3, 10);

@@ -8,9 +8,11 @@ import { CameraRig } from './CameraRig';
 import { Crowd } from './Crowd';
 import { Desks } from './Desks';
 import { Environment, Lights } from './Environment';
+import { clickTargetOf } from './anchors';
+import { FrameTiming, Inspect } from './Inspect';
 import { Labels } from './Labels';
 import { computeLayout, type FloorLayout } from './layout';
-import { renderStats } from './stats';
+import { renderStats, statsHooks } from './stats';
 import { Towers } from './Towers';
 
 const BG = '#070b14';
@@ -35,6 +37,9 @@ function detectSoftwareGL(): boolean {
 
 const SOFTWARE_GL = detectSoftwareGL();
 renderStats.softwareGL = SOFTWARE_GL;
+statsHooks.screenPosition = (kind, index) => clickTargetOf({ kind, index });
+statsHooks.inspected = () => useFloor.getState().inspected;
+statsHooks.pinned = () => useFloor.getState().pinned;
 
 /**
  * Per-frame accounting for window.__bullpen: renderer.info is reset once at the start of every
@@ -51,6 +56,7 @@ function FrameStats() {
     const prevBefore = scene.onBeforeRender;
     const prevAfter = scene.onAfterRender;
     scene.onBeforeRender = () => {
+      renderStats.renderStartAt = performance.now();
       gl.info.reset();
       renderStats.crowdCallsThisFrame = 0;
     };
@@ -61,11 +67,17 @@ function FrameStats() {
       s.crowdCallsLastFrame = s.crowdCallsThisFrame;
       s.frameCount++;
       const now = Date.now();
-      if (s.firstRenderAt === null) s.firstRenderAt = now;
+      if (s.firstRenderAt === null) {
+        s.firstRenderAt = now;
+        performance.mark('bullpen:first-render');
+      }
       if (s.pendingDrawnTick >= 0) {
         s.drawnTick = s.pendingDrawnTick;
         s.pendingDrawnTick = -1;
-        if (s.firstFrameAt === null) s.firstFrameAt = now;
+        if (s.firstFrameAt === null) {
+          s.firstFrameAt = now;
+          performance.mark('bullpen:first-frame');
+        }
       }
       fpsFrames++;
       const t = performance.now();
@@ -104,6 +116,7 @@ function SceneContents({ roster }: { roster: Roster }) {
       <Towers roster={roster} layout={layout} />
       <BigBoard roster={roster} layout={layout} />
       <Labels roster={roster} layout={layout} />
+      <Inspect roster={roster} layout={layout} />
       <CameraRig layout={layout} />
     </>
   );
@@ -154,6 +167,7 @@ export function FloorCanvas() {
           onPointerMissed={() => select(null)}
         >
           <FrameStats />
+          <FrameTiming />
           {roster && sessionId ? <SceneContents key={sessionId} roster={roster} /> : null}
         </Canvas>
       </GlBoundary>

@@ -88,3 +88,6 @@ export const REGIME_HEX: Record<string, string> = {
   breakdown: '#ff3d7f',
   recovery: '#b8f06a',
 };
+
+/** One colour per desk (leaderboard dots, chart P&L lines). */
+export const DESK_HEX = ['#4cc9f0', '#ffd166', '#ff6ec7', '#9d8cff', '#ff9f43', '#22e08a', '#7fb3ff', '#f072b6', '#b8f06a', '#ffa07a'];

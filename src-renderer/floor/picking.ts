@@ -109,7 +109,7 @@ export function pickCrowd(g: CrowdGrid, ox: number, oy: number, oz: number, dx: 
   const tDeltaX = Math.abs(dx) < 1e-12 ? Infinity : g.cell / Math.abs(dx);
   const tDeltaZ = Math.abs(dz) < 1e-12 ? Infinity : g.cell / Math.abs(dz);
 
-  let best: CrowdHit | null = null;
+  const found: { best: CrowdHit | null } = { best: null };
   const r2 = g.radius * g.radius;
   const aa = dx * dx + dz * dz;
   const tested = new Set<number>();
@@ -142,7 +142,7 @@ export function pickCrowd(g: CrowdGrid, ox: number, oy: number, oz: number, dx: 
       const lo = Math.max(enter, t0);
       const hi = Math.min(exit, t1);
       if (hi < lo || lo < 0) continue;
-      if (!best || lo < best.distance) best = { index: i, distance: lo };
+      if (!found.best || lo < found.best.distance) found.best = { index: i, distance: lo };
     }
   };
   // walk the cells in ray order; a figure can spill into the neighbouring cell, so test the 3×3
@@ -150,7 +150,7 @@ export function pickCrowd(g: CrowdGrid, ox: number, oy: number, oz: number, dx: 
     for (let ddz = -1; ddz <= 1; ddz++) for (let ddx = -1; ddx <= 1; ddx++) testCell(cx + ddx, cz + ddz);
     const tNext = Math.min(tMaxX, tMaxZ);
     // nothing further along can be nearer than a hit we already have
-    if (best && best.distance < tNext - g.cell * 1.5) break;
+    if (found.best && found.best.distance < tNext) break;
     if (cx === endX && cz === endZ) break;
     if (tMaxX < tMaxZ) {
       cx += stepX;
@@ -161,7 +161,7 @@ export function pickCrowd(g: CrowdGrid, ox: number, oy: number, oz: number, dx: 
     }
     if (tNext > t1 + g.cell) break;
   }
-  return best;
+  return found.best;
 }
 
 /**

@@ -20,6 +20,22 @@
  *   window.__bullpen.fps              rendered frames per second (last second)
  *   window.__bullpen.transport        'websocket' | 'ipc'
  *   window.__bullpen.softwareGL       true on SwiftShader/llvmpipe (antialias off, DPR 1)
+ *   window.__bullpen.frameJsMs()      JavaScript milliseconds of each of the last ≤ 600 rendered frames
+ *                                     (all useFrame work + renderer.render + popover placement;
+ *                                     oldest first; see floor/Inspect.tsx FrameTiming)
+ *   window.__bullpen.frameUpdateMs()  the part of each frameJsMs sample spent before renderer.render
+ *                                     (the floor's useFrame work: instance buffers, animation)
+ *   window.__bullpen.screenPositionOfAgent(i)
+ *   window.__bullpen.screenPositionOfCrowd(i)
+ *                                     {x, y, visible, onCanvas, picks} in CSS pixels (page
+ *                                     coordinates): a point on featured agent i's / crowd trader i's
+ *                                     figure with the current camera, chosen so that a click there
+ *                                     picks that figure (picks = true; false when every candidate
+ *                                     point is hidden by another figure). A deterministic click
+ *                                     target for page.mouse.click(x, y). onCanvas is false where a
+ *                                     panel covers the point; null before the floor is drawn.
+ *   window.__bullpen.inspected()      the open popover's target {kind: 'agent'|'crowd', index} or null
+ *   window.__bullpen.pinned()         the pinned popovers' targets
  */
 export interface RenderStats {
   drawCalls(): number;
@@ -38,7 +54,33 @@ export interface RenderStats {
   readonly transport: string;
   /** true when the GL renderer is software (SwiftShader/llvmpipe): no MSAA, DPR 1 */
   readonly softwareGL: boolean;
+  frameJsMs(): number[];
+  frameUpdateMs(): number[];
+  screenPositionOfAgent(index: number): ScreenTarget | null;
+  screenPositionOfCrowd(index: number): ScreenTarget | null;
+  inspected(): { kind: 'agent' | 'crowd'; index: number } | null;
+  pinned(): { kind: 'agent' | 'crowd'; index: number }[];
 }
+
+export interface ScreenTarget {
+  x: number;
+  y: number;
+  /** in front of the camera and inside the canvas */
+  visible: boolean;
+  /** the canvas is the topmost element at (x, y) (no panel over it) */
+  onCanvas: boolean;
+  /** a click at (x, y) picks this figure (not one standing in front of it) */
+  picks: boolean;
+}
+
+/** Hooks the floor and the store install into the stats view (kept here to avoid import cycles). */
+export const statsHooks = {
+  screenPosition: (_kind: 'agent' | 'crowd', _index: number): { x: number; y: number; visible: boolean; picks: boolean } | null => null,
+  inspected: (): { kind: 'agent' | 'crowd'; index: number } | null => null,
+  pinned: (): { kind: 'agent' | 'crowd'; index: number }[] => [],
+};
+
+const FRAME_JS_KEEP = 600;
 
 /** Mutable state behind the read-only view; written by the floor and the controller. */
 export const renderStats = {
@@ -60,7 +102,34 @@ export const renderStats = {
   fps: 0,
   transport: 'none',
   softwareGL: false,
+  frameJs: new Float32Array(FRAME_JS_KEEP),
+  frameUpd: new Float32Array(FRAME_JS_KEEP),
+  frameJsHead: 0,
+  frameJsCount: 0,
+  /** performance.now() when the scene started rendering this frame (scene.onBeforeRender) */
+  renderStartAt: 0,
+  pushFrameJs(ms: number, updateMs: number): void {
+    this.frameUpd[this.frameJsHead] = updateMs;
+    this.frameJs[this.frameJsHead] = ms;
+    this.frameJsHead = (this.frameJsHead + 1) % FRAME_JS_KEEP;
+    this.frameJsCount = Math.min(FRAME_JS_KEEP, this.frameJsCount + 1);
+  },
 };
+
+function screenTarget(kind: 'agent' | 'crowd', index: number): ScreenTarget | null {
+  const p = statsHooks.screenPosition(kind, index);
+  if (!p) return null;
+  const el = p.visible ? document.elementFromPoint(p.x, p.y) : null;
+  return { x: p.x, y: p.y, visible: p.visible, onCanvas: el instanceof HTMLCanvasElement && el.closest('[data-testid="floor-canvas"]') !== null, picks: p.picks };
+}
+
+function ring(a: Float32Array): number[] {
+  const s = renderStats;
+  const out: number[] = [];
+  const start = (s.frameJsHead - s.frameJsCount + FRAME_JS_KEEP) % FRAME_JS_KEEP;
+  for (let i = 0; i < s.frameJsCount; i++) out.push(a[(start + i) % FRAME_JS_KEEP] ?? 0);
+  return out;
+}
 
 export function installStats(): void {
   const s = renderStats;
@@ -104,6 +173,12 @@ export function installStats(): void {
     get softwareGL() {
       return s.softwareGL;
     },
+    frameJsMs: () => ring(s.frameJs),
+    frameUpdateMs: () => ring(s.frameUpd),
+    screenPositionOfAgent: (i) => screenTarget('agent', i),
+    screenPositionOfCrowd: (i) => screenTarget('crowd', i),
+    inspected: () => statsHooks.inspected(),
+    pinned: () => statsHooks.pinned(),
   };
   Object.defineProperty(window, '__bullpen', { value: Object.freeze(view), configurable: true, enumerable: false, writable: false });
 }

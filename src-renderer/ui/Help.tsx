@@ -5,12 +5,17 @@ export const SHORTCUTS: [string, string][] = [
   ['[  ]', 'Slower / faster'],
   ['R', 'Reset the camera'],
   ['F', 'Fly to the selected agent'],
-  ['Esc', 'Clear the selection / close this help'],
-  ['N', 'Show / hide news & alerts'],
+  ['Esc', 'Close the open popover (pinned ones stay) / this help'],
+  ['P', 'Pin the open popover'],
+  ['N', 'Show / hide the feeds (news, alerts, votes)'],
   ['B', 'Show / hide the market panel'],
+  ['L', 'Show / hide the desk leaderboard'],
+  ['C', 'Show / hide the charts'],
+  ['S', 'Show / hide session & system'],
   ['?', 'This help'],
   ['Drag / wheel', 'Orbit / zoom (right-drag pans)'],
-  ['Click an avatar', 'Select it and read its reasoning'],
+  ['Click an avatar', 'Open its popover: why it acted, its recent decisions'],
+  ['Click a crowd figure', 'Its type, position, P&L and last order side'],
 ];
 
 export function Help() {

@@ -31,3 +31,20 @@ export { ActorCritic, type PolicyArch } from './policy';
 export { Adam, Mlp, ParamStore, clipGradNorm } from './mlp';
 export { Rng } from './rng';
 export { createJsKernel, createWasmKernel, selectKernel, wasmSimdAvailable, type Kernel, type KernelName } from './kernels';
+export { TradingEnv, parseTradingEnvConfig, tradingEnvConfigSchema, type TradingEnvConfig, type TradingEnvConfigInput } from './envs/trading';
+export { DeskEnv, DESK_AGENTS, parseDeskEnvConfig, deskEnvConfigSchema, type DeskEnvConfig, type DeskEnvConfigInput } from './envs/desk';
+export { AGENT_CAPITAL, MarketSim, marketConfigSchema, marketFeatureNames, type MarketConfig } from './envs/market';
+export { DifferentialSharpe, RewardShaper, REWARD_KINDS, riskPenalty, type RewardKind } from './envs/rewards';
+export { MAPPO, parseMAPPOConfig, parseMAPPOSnapshot, mappoConfigSchema, type MAPPOConfig, type MAPPOConfigInput, type MAPPOSnapshot } from './mappo';
+export type { MultiAgentEnv, MultiStepResult } from './multi-env';
+export {
+  HELD_OUT_SEED_BASE,
+  bootstrapMeanCI,
+  curveStats,
+  evaluateDesk,
+  evaluateTrading,
+  formatReport,
+  type ContenderReport,
+  type EvaluationReport,
+} from './evaluate';
+export { DEFAULT_HYPERPARAMS, trainSpecSchema, validateTrainSpec, type TrainSpec, type TrainSpecInput, type TrainingProgress } from './train-task';

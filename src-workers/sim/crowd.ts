@@ -44,6 +44,7 @@ export const REASON = {
   valueSell: 9,
   valueFair: 10,
   positionLimit: 11,
+  pulled: 12,
 } as const;
 
 export interface CrowdInspection {
@@ -164,17 +165,28 @@ export class Crowd {
     const act = e.activity;
     for (let s = 0; s < act.length; s++) if ((act[s] as number) > actMax) actMax = act[s] as number;
     if (!(actMax > 0)) return;
-    const inv = 1 / actMax;
     const sched = this.schedule;
+    // scenario hook: per type and symbol wake-up multipliers (herding, liquidity withdrawal, crowd mix)
+    const fx = e.scenarios.fx;
+    const mult = fx.active ? fx.typeMult : null;
+    const S = act.length;
     for (let t = 0; t < 4; t++) {
       const ids = this.byType[t] as Int32Array;
       const nt = ids.length;
       if (nt === 0) continue;
-      const k = sched.poisson(nt * (RATE[t as 0] as number) * actMax);
+      let amax = actMax;
+      if (mult) {
+        amax = 0;
+        for (let s = 0; s < S; s++) amax = Math.max(amax, (act[s] as number) * (mult[t * S + s] as number));
+        if (!(amax > 0)) continue;
+      }
+      const inv = 1 / amax;
+      const k = sched.poisson(nt * (RATE[t as 0] as number) * amax);
       for (let j = 0; j < k; j++) {
         const i = ids[sched.int(nt)] as number;
-        if (sched.next() >= (act[this.sym[i] as number] as number) * inv) continue;
-        if (e.symbolHalted(this.sym[i] as number)) continue;
+        const si = this.sym[i] as number;
+        if (sched.next() >= (act[si] as number) * (mult ? (mult[t * S + si] as number) : 1) * inv) continue;
+        if (e.bookHalted(si, this.venue[i] as number)) continue;
         this.decide(e, i, t, tick);
       }
     }
@@ -263,11 +275,20 @@ export class Crowd {
       }
       case MM: {
         const lim = this.p1[i] as number;
-        const size = Math.max(1, Math.round((this.p2[i] as number) * e.liquidity));
+        const fx = e.scenarios.fx;
+        const size = Math.max(1, Math.round((this.p2[i] as number) * e.liquidity * (fx.depth[s] as number)));
         const sigma = Math.sqrt(e.ewVar[s] as number);
-        const half = Math.max(ts, mid * (0.0001 + 0.6 * sigma * Math.sqrt(10)));
+        // (never wider than ±10 % around the center: only binds in a crisis, when σ explodes)
+        const half = Math.max(ts, Math.min(mid * (0.0001 + 0.6 * sigma * Math.sqrt(10)) * (fx.spread[s] as number), mid * 0.1));
+        if ((fx.pull[s] as number) > 0 && rng.chance(fx.pull[s] as number)) {
+          // scenario hook: liquidity withdrawal — the market maker pulls both quotes
+          this.restA[i] = this.requote(e, book, owner, this.restA[i] as number, BUY, 0, size);
+          this.restB[i] = this.requote(e, book, owner, this.restB[i] as number, SELL, 0, size);
+          this.noteReason(i, REASON.pulled, fx.pull[s] as number);
+          return;
+        }
         const skew = (pos / lim) * half;
-        const center = mid + MM_INFORMED * ((e.fundamental.F[s] as number) - mid) - skew;
+        const center = mid + MM_INFORMED * (fx.informed[s] as number) * ((e.fundamental.F[s] as number) - mid) - skew;
         let bid = Math.floor((center - half) / ts);
         let ask = Math.ceil((center + half) / ts);
         if (bid < 1) bid = 1;
@@ -366,6 +387,8 @@ export class Crowd {
         return `price ${pct(-v)} above its estimate of value: selling`;
       case REASON.valueFair:
         return `price within ${pct(Math.abs(v))} of its estimate of value: no trade`;
+      case REASON.pulled:
+        return `liquidity withdrawal: pulled both quotes (chance ${pct(v)} per wake-up while the shock lasts)`;
       case REASON.positionLimit:
         return `signal present but position ${v} is at its limit: no trade`;
       default:

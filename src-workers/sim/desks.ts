@@ -48,7 +48,7 @@ export const LIMITS = {
 /** VaR horizon in bars (one floor-minute) */
 const VAR_BARS = 120;
 const HALT_TICKS = 600;
-const ARB_LATENCY_TICKS = 2;
+// arbitrage latency (ticks): the live parameter latencyTicks, ScenarioRunner.params (default 2)
 const ARB_MAX_QTY = 60;
 
 export type ConflictPolicy = 'highestConfidence' | 'conservative' | 'riskOverride' | 'weightedAverage';
@@ -672,7 +672,7 @@ export class Desks {
     const wV = style === 'trend' ? 0.15 : style === 'reversion' ? 0.35 : 0.3;
     // the desk's valuation model: the fundamental value seen through the desk's own bias and a fresh
     // estimation error each cycle (both from the desk's random stream)
-    const fair = (e.fundamental.F[s] as number) * Math.exp((this.valBias[d] as number) + 0.0005 * (this.rngs[d] as Rng).normal());
+    const fair = (e.fundamental.F[s] as number) * Math.exp((this.valBias[d] as number) + e.scenarios.params.dataNoise * (this.rngs[d] as Rng).normal());
     const gapBps = Math.log(fair / (e.mark[s] as number)) * 1e4;
     inputs.fairValue = r4(fair);
     const atr = ind.atr.value;
@@ -809,7 +809,7 @@ export class Desks {
       if (bid0 === 0 || ask0 === 0 || bid1 === 0 || ask1 === 0 || e.symbolHalted(s)) continue;
       const ts = e.tickSize[s] as number;
       const mid = e.mark[s] as number;
-      const latency = 0.5 * Math.sqrt(e.ewVar[s] as number) * Math.sqrt(ARB_LATENCY_TICKS);
+      const latency = 0.5 * Math.sqrt(e.ewVar[s] as number) * Math.sqrt(e.scenarios.params.latencyTicks);
       let buyV = -1;
       let gross = 0;
       if (bid1 > ask0) {

@@ -18,6 +18,8 @@ import { Hasher } from './hash';
 import { IndicatorSet } from './indicators';
 import { BASE_VOL, Fundamental, News } from './market';
 import { RegimeDetector } from './regime';
+import { Breakers } from './breakers';
+import { ScenarioRunner } from './scenarios';
 import { Rng, STREAM } from './rng';
 import { ROLES } from '../../src-shared/roster';
 
@@ -32,7 +34,7 @@ const MID_HISTORY = 256;
 /** decay of the per-symbol EWMA covariance of bar returns */
 const COV_LAMBDA = 0.97;
 const DEFAULT_TAKER_BPS = 2;
-/** circuit breaker: a move beyond this fraction of the reference within a window halts the symbol */
+/** circuit breaker defaults (configurable: `breakers` input, breakers.ts): a move beyond this fraction of the reference within a window halts the symbol */
 export const BREAKER_MOVE = 0.05;
 export const BREAKER_WINDOW = 1200;
 export const BREAKER_HALT = 200;
@@ -113,6 +115,10 @@ export class Engine implements FillSink {
   readonly symbolHaltUntil: Int32Array;
   /** per symbol: reference price of the circuit breaker (the mark at the start of its window) */
   readonly breakerRef: Float64Array;
+  /** circuit breakers: per-symbol bands and market-wide levels (breakers.ts) */
+  readonly breakers: Breakers;
+  /** crisis scenarios, shocks and live parameters (scenarios.ts) */
+  readonly scenarios: ScenarioRunner;
   private _tick = 0;
   private seq = 0;
   private events: EngineEvent[] = [];
@@ -183,6 +189,8 @@ export class Engine implements FillSink {
     this.prevBarClose = new Float64Array(this.startPrice);
     this.symbolHaltUntil = new Int32Array(S);
     this.breakerRef = new Float64Array(this.startPrice);
+    this.breakers = new Breakers(S, this.startPrice);
+    this.scenarios = new ScenarioRunner(this, seed);
 
     this.roster = {
       symbols: names.map((name, index) => ({ index, name, startPrice: this.startPrice[index] as number, tickSize: this.tickSize[index] as number })),
@@ -245,29 +253,30 @@ export class Engine implements FillSink {
     return this.midHist[s * MID_HISTORY + i] as number;
   }
 
-  /** true while the symbol's circuit breaker holds it */
+  /** true while the symbol's circuit breaker holds it, or a scenario has stopped it on both venues */
   symbolHalted(s: number): boolean {
-    return this._tick < (this.symbolHaltUntil[s] as number);
+    const fx = this.scenarios.fx;
+    return this._tick < (this.symbolHaltUntil[s] as number) || (fx.active && fx.down[s * 2] === 1 && fx.down[s * 2 + 1] === 1);
   }
 
-  /**
-   * Circuit breaker: a symbol whose mark moves more than BREAKER_MOVE from its reference within a
-   * BREAKER_WINDOW-tick window stops trading for BREAKER_HALT ticks (error alert); the reference resets
-   * at every window and after each halt.
-   */
-  private circuitBreakers(t: number): void {
-    for (let s = 0; s < this.S; s++) {
-      const m = this.mark[s] as number;
-      const ref = this.breakerRef[s] as number;
-      if (t < (this.symbolHaltUntil[s] as number)) continue;
-      const move = m / ref - 1;
-      if (Math.abs(move) > BREAKER_MOVE) {
-        this.symbolHaltUntil[s] = t + 1 + BREAKER_HALT;
-        this.breakerRef[s] = m;
-        this.desks.halts++;
-        this.emit({ type: 'alert', severity: 'error', source: 'circuit breaker', message: `${this.symbolName(s)} moved ${(move * 100).toFixed(1)}% within ${BREAKER_WINDOW} ticks: trading halted for ${BREAKER_HALT} ticks` });
-      } else if ((t + 1) % BREAKER_WINDOW === 0) this.breakerRef[s] = m;
+  /** true while symbol s cannot trade on venue v (breaker, venue breaker, outage or halt shock) */
+  bookHalted(s: number, v: number): boolean {
+    if (this._tick < (this.symbolHaltUntil[s] as number)) return true;
+    const fx = this.scenarios.fx;
+    return (fx.active && fx.down[s * 2 + v] === 1) || this.breakers.bookHalted(s, v, this._tick);
+  }
+
+  /** mark of symbol s: mean of the venues' mids, leaving out a venue that is down */
+  private markOf(s: number): number {
+    const fx = this.scenarios.fx;
+    if (fx.active) {
+      const d0 = fx.down[s * 2] === 1;
+      const d1 = fx.down[s * 2 + 1] === 1;
+      if (d0 && d1) return this.mark[s] as number;
+      if (d0) return this.venueMid(s, 1);
+      if (d1) return this.venueMid(s, 0);
     }
+    return (this.venueMid(s, 0) + this.venueMid(s, 1)) / 2;
   }
 
   cancelOrder(id: number): void {
@@ -300,7 +309,7 @@ export class Engine implements FillSink {
 
   /** A featured agent's immediate-or-cancel limit order (orders event + matching). */
   agentOrder(a: number, s: number, v: number, side: number, limitTicks: number, qty: number): void {
-    if (this.floorHalted || qty <= 0 || this.symbolHalted(s)) return;
+    if (this.floorHalted || qty <= 0 || this.bookHalted(s, v)) return;
     const ts = this.tickSize[s] as number;
     this.orders++;
     this.emit({ type: 'order', agent: a, symbol: s, venue: v, side: side === BUY ? 'buy' : 'sell', kind: 'limit', price: limitTicks * ts, qty });
@@ -309,6 +318,7 @@ export class Engine implements FillSink {
 
   emit(body: EventBody): void {
     const ev = { ...body, tick: this._tick, seq: this.seq++ } as EngineEvent;
+    if (ev.type === 'decision' && this.scenarios.watching) this.scenarios.onDecision(ev);
     this.events.push(ev);
     this.eventCount++;
   }
@@ -371,7 +381,17 @@ export class Engine implements FillSink {
         if (input.param === 'volatility') this.fundamental.volMult = input.value;
         else if (input.param === 'liquidity') this.liquidity = input.value;
         else if (input.param === 'newsRate') this.news.rateMult = input.value;
-        else this.takerFeeBps = input.value;
+        else if (input.param === 'feeBps') this.takerFeeBps = input.value;
+        else this.scenarios.setParam(input.param, input.value);
+        break;
+      case 'scenario':
+      case 'cancelScenario':
+        // the input event first, so a replay reads the injection before its consequences
+        this.emit({ type: 'input', input });
+        this.scenarios.apply(input);
+        return;
+      case 'breakers':
+        this.breakers.configure(input.config);
         break;
       case 'halt':
         if (input.desk === null) {
@@ -394,6 +414,7 @@ export class Engine implements FillSink {
     const t = this._tick;
     const S = this.S;
     this.tickVolume.fill(0);
+    this.scenarios.beforeTick(t);
     this.fundamental.step();
     const hl = this.news.step(t);
     if (hl) {
@@ -411,14 +432,14 @@ export class Engine implements FillSink {
       this.desks.step(this, t);
     }
     for (let s = 0; s < S; s++) {
-      const m = (this.venueMid(s, 0) + this.venueMid(s, 1)) / 2;
+      const m = this.markOf(s);
       const prev = this.mark[s] as number;
       const r = Math.log(m / prev);
       this.ewVar[s] = 0.995 * (this.ewVar[s] as number) + 0.005 * r * r;
       this.mark[s] = m;
       this.midHist[s * MID_HISTORY + (t % MID_HISTORY)] = m;
     }
-    this.circuitBreakers(t);
+    this.breakers.check(this, t);
     if ((t + 1) % BAR_TICKS === 0) this.closeBars();
     this._tick = t + 1;
   }
@@ -558,6 +579,8 @@ export class Engine implements FillSink {
     for (const ind of this.symInd) ind.hash(h);
     for (const r of this.regimes) r.hash(h);
     h.arr(this.cov).arr(this.meanRet).arr(this.prevBarClose).arr(this.symbolHaltUntil).arr(this.breakerRef);
+    this.breakers.hash(h);
+    this.scenarios.hash(h);
     for (const r of this.rngs) h.arr(r.state()).num(r.spareValue());
     return h.digest();
   }

@@ -28,6 +28,8 @@ export class Fundamental {
   readonly F: Float64Array;
   hMarket = 0;
   volMult = 1;
+  /** per symbol volatility multiplier set each tick by the scenario runner (1 = no shock) */
+  readonly symVol: Float64Array;
 
   constructor(
     readonly n: number,
@@ -38,6 +40,7 @@ export class Fundamental {
     this.h = new Float64Array(n);
     this.ret = new Float64Array(n);
     this.F = new Float64Array(n);
+    this.symVol = new Float64Array(n).fill(1);
     for (let s = 0; s < n; s++) {
       this.logF[s] = Math.log(startPrices[s] as number);
       this.F[s] = Math.exp(this.logF[s] as number);
@@ -46,7 +49,7 @@ export class Fundamental {
 
   /** current per-tick volatility of symbol s */
   vol(s: number): number {
-    return BASE_VOL * this.volMult * Math.exp(0.6 * this.hMarket + 0.4 * (this.h[s] as number));
+    return BASE_VOL * this.volMult * (this.symVol[s] as number) * Math.exp(0.6 * this.hMarket + 0.4 * (this.h[s] as number));
   }
 
   /** volatility relative to its long-run level (1 = normal) */

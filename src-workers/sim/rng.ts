@@ -14,6 +14,8 @@ export const STREAM = {
   crowd: 3,
   crowdSetup: 4,
   market: 5,
+  /** scenarios: random shocks of the difficulty levels (scenarios.ts) */
+  scenario: 6,
   /** desk d uses STREAM.desk0 + d */
   desk0: 16,
 } as const;

@@ -18,8 +18,10 @@ import { BASE_TICKS_PER_SECOND, type SessionConfig, type Speed } from '../../src
 import { allocFrame, frameTransferables, type Frame } from '../../src-shared/frame';
 import type { Input } from '../../src-shared/inputs';
 import type { CrowdInspection, EngineMetrics, SimQuery } from '../../src-shared/inspect';
-import { SIM_BATCH_MS, type HostToSim, type SimToHost } from '../../src-shared/worker-protocol';
+import type { ScenarioState } from '../../src-shared/scenario';
+import { SIM_BATCH_MS, type HostToSim, type RecordSpec, type SimBatch, type SimToHost } from '../../src-shared/worker-protocol';
 import { Engine } from './engine';
+import { restore, snapshot } from './snapshot';
 
 const MAX_SLICE_MS = 8;
 
@@ -43,6 +45,21 @@ const pendingInputs: Array<{ id: number; input: Input }> = [];
 let series: number[] = [];
 let seriesVol: number[] = [];
 let fromTick = 0;
+// recording: keyframes and desk-equity samples since the last batch
+let record: RecordSpec | null = null;
+let keyframes: Array<{ tick: number; bytes: Uint8Array }> = [];
+let sampleAt: number[] = [];
+let equity: number[] = [];
+
+function recordTick(e: Engine): void {
+  if (!record) return;
+  const t = e.tick;
+  if (t % record.keyframeEvery === 0) keyframes.push({ tick: t, bytes: snapshot(e) });
+  if (t % record.sampleTicks === 0) {
+    sampleAt.push(t);
+    for (let d = 0; d < e.desks.D; d++) equity.push(e.desks.deskEquity(e, d));
+  }
+}
 
 function post(msg: SimToHost, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(msg, transfer);
@@ -75,13 +92,14 @@ function stepOnce(e: Engine): void {
     series.push(e.last[s] as number);
     seriesVol.push(e.tickVolume[s] as number);
   }
+  recordTick(e);
 }
 
 function flush(e: Engine): void {
   const toTick = e.tick;
   const events = e.drainEvents();
   // nothing new at all: no batch (a batch with no ticks but events has fromTick = toTick + 1)
-  if (series.length === 0 && events.length === 0) {
+  if (series.length === 0 && events.length === 0 && keyframes.length === 0) {
     lastBatchAt = performance.now();
     return;
   }
@@ -91,10 +109,21 @@ function flush(e: Engine): void {
   const seriesVolume = Float64Array.from(seriesVol);
   series = [];
   seriesVol = [];
-  post(
-    { type: 'batch', batch: { fromTick: fromTick + 1, toTick, latest: frame, seriesLast, seriesVolume, events } },
-    [...frameTransferables(frame), seriesLast.buffer, seriesVolume.buffer],
-  );
+  const transfer: ArrayBuffer[] = [...frameTransferables(frame), seriesLast.buffer, seriesVolume.buffer];
+  const batch: SimBatch = { fromTick: fromTick + 1, toTick, latest: frame, seriesLast, seriesVolume, events };
+  if (record) {
+    batch.keyframes = keyframes;
+    const st = Int32Array.from(sampleAt);
+    const eq = Float64Array.from(equity);
+    batch.sampleTicks = st;
+    batch.deskEquity = eq;
+    for (const k of keyframes) transfer.push(k.bytes.buffer as ArrayBuffer);
+    transfer.push(st.buffer, eq.buffer);
+    keyframes = [];
+    sampleAt = [];
+    equity = [];
+  }
+  post({ type: 'batch', batch }, transfer);
   fromTick = toTick;
   lastBatchAt = performance.now();
 }
@@ -143,6 +172,10 @@ function answer(e: Engine, id: number, query: SimQuery): SimToHost {
     const result: EngineMetrics = e.metrics();
     return { type: 'queryResult', id, result };
   }
+  if (query.kind === 'scenarios') {
+    const result: ScenarioState = e.scenarios.state();
+    return { type: 'queryResult', id, result };
+  }
   if (!Number.isInteger(query.index) || query.index < 0 || query.index >= e.crowdN) {
     return { type: 'queryError', id, message: `no crowd trader ${query.index}: the crowd has ${e.crowdN} traders (0–${e.crowdN - 1})` };
   }
@@ -160,10 +193,16 @@ port.on('message', (msg: HostToSim) => {
         pendingInputs.length = 0;
         const config: SessionConfig = msg.config;
         speed = config.speed;
-        engine = new Engine(config);
+        engine = msg.state ? restore(msg.state, config) : new Engine(config);
         fromTick = engine.tick;
         series = [];
         seriesVol = [];
+        record = msg.record ?? null;
+        keyframes = [];
+        sampleAt = [];
+        equity = [];
+        // the first keyframe: the state the session starts from (tick 0, or the fork's tick)
+        if (record) keyframes.push({ tick: engine.tick, bytes: snapshot(engine) });
         post({ type: 'ready', roster: engine.roster });
         break;
       }

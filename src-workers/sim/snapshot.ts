@@ -87,8 +87,11 @@ function isCustom(v: object): v is Custom {
   return typeof c.saveState === 'function' && typeof c.loadState === 'function';
 }
 
+/** size of the last snapshot written, so the next one allocates once */
+let sizeHint = 1 << 16;
+
 class Writer {
-  private buf = new Uint8Array(1 << 16);
+  private buf = new Uint8Array(sizeHint + 4096);
   private view = new DataView(this.buf.buffer);
   pos = 0;
   private readonly enc = new TextEncoder();
@@ -197,7 +200,8 @@ class Writer {
   }
 
   bytes(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    sizeHint = Math.max(sizeHint, this.pos);
+    return this.pos === this.buf.length ? this.buf : this.buf.slice(0, this.pos);
   }
 }
 

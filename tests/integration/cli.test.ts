@@ -19,7 +19,7 @@ describe('bullpen CLI', () => {
 
   it('says honestly which feature brings a command that is not built yet, and exits 2', () => {
     // each spawn compiles the CLI through tsx: two commands stand for the six
-    for (const cmd of ['replay', 'tournament']) {
+    for (const cmd of ['train', 'tournament']) {
       const r = bullpen(cmd, 'some-file.bullpen', '--flag');
       expect(r.status, cmd).toBe(2);
       expect(r.stdout).toBe('');
@@ -33,7 +33,7 @@ describe('bullpen CLI', () => {
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     const figures = lines.map((l) => JSON.parse(l) as { name: string; value: number; unit: string });
-    expect(figures.map((f) => f.name)).toEqual(['host.frame_batches_per_s', 'host.ticks_per_s_max', 'host.events_per_s']);
+    expect(figures.map((f) => f.name)).toEqual(['host.frame_batches_per_s', 'host.ticks_per_s_max', 'host.events_per_s', 'host.events_pushed_per_s']);
     for (const f of figures) {
       expect(Object.keys(f)).toEqual(['name', 'value', 'unit']);
       expect(f.value).toBeGreaterThan(0);

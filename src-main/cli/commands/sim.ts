@@ -2,7 +2,9 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { LIMITS, defaultSessionConfig } from '../../../src-shared/config';
+import { checkScenarioTargets, type Scenario, type ScenarioReport } from '../../../src-shared/scenario';
 import { Engine } from '../../../src-workers/sim/engine';
+import { ScenarioFileError, resolveScenarioArg } from '../../host/scenario-presets';
 
 /**
  * `bullpen sim`: runs a headless, seeded session in this process (no worker), shows a progress bar on
@@ -19,6 +21,34 @@ export interface SimOptions {
   desks: number;
   barTicks: number;
   export?: string;
+  /** preset names or scenario files, injected at the matching `at` tick (default 0) */
+  scenario?: string[];
+  at?: number[];
+}
+
+/** Scenarios to inject, by tick (already validated against the session). */
+export interface ScheduledScenario {
+  at: number;
+  scenario: Scenario;
+}
+
+/**
+ * Pairs `--scenario` and `--at` (the i-th --at goes with the i-th --scenario; missing ones mean tick
+ * 0), loads and validates each scenario, and checks it against the session's symbols and length.
+ * Throws a ScenarioFileError naming the problem; nothing is run when one fails.
+ */
+export function planScenarios(o: SimOptions, symbolNames: readonly string[]): ScheduledScenario[] {
+  const names = o.scenario ?? [];
+  const ats = o.at ?? [];
+  if (ats.length > names.length) throw new ScenarioFileError(`--at given ${ats.length} times but --scenario only ${names.length}: each --at goes with one --scenario`);
+  return names.map((arg, i) => {
+    const scenario = resolveScenarioArg(arg);
+    const at = ats[i] ?? 0;
+    if (at >= o.ticks) throw new ScenarioFileError(`--at ${at} for ${arg} is outside the session (it runs ticks 0 to ${o.ticks - 1})`);
+    const problems = checkScenarioTargets(scenario, symbolNames);
+    if (problems.length > 0) throw new ScenarioFileError(`${arg}: ${problems.join('; ')}`);
+    return { at, scenario };
+  });
 }
 
 export interface SimIO {
@@ -82,6 +112,7 @@ export interface SimSummary {
   decisions: number;
   desks: Array<{ desk: number; name: string; pnl: number; sharpe: number; maxDrawdown: number; trades: number; halted: boolean }>;
   files: Record<string, number>;
+  scenarios: ScenarioReport[];
 }
 
 /** Runs the session; returns the summary (also printed). */
@@ -91,6 +122,8 @@ export function runSim(o: SimOptions, io: SimIO): SimSummary {
   const engine = new Engine(config, { allTradeEvents: exporting });
   const S = engine.S;
   const names = engine.roster.symbols.map((s) => s.name);
+  const plan = planScenarios(o, names);
+  const reports: ScenarioReport[] = [];
   let bars: Csv | null = null;
   let trades: Csv | null = null;
   let decisions: Csv | null = null;
@@ -132,8 +165,12 @@ export function runSim(o: SimOptions, io: SimIO): SimSummary {
     }
   };
   for (let t = 0; t < o.ticks; t++) {
+    plan.forEach((p, i) => {
+      if (p.at === t) engine.applyInput({ kind: 'scenario', id: i + 1, startTick: t, scenario: p.scenario });
+    });
     engine.step();
     const events = engine.drainEvents();
+    for (const ev of events) if (ev.type === 'scenario' && ev.report) reports.push(ev.report);
     if (exporting) {
       for (const ev of events) {
         if (ev.type === 'trade') {
@@ -182,6 +219,7 @@ export function runSim(o: SimOptions, io: SimIO): SimSummary {
     decisions: m.agents.reduce((a, x) => a + x.decisions, 0),
     desks: m.desks.map((d) => ({ desk: d.desk, name: d.name, pnl: d.pnl, sharpe: d.sharpe, maxDrawdown: d.maxDrawdown, trades: d.trades, halted: d.halted })),
     files,
+    scenarios: reports,
   };
   const f = m.floor;
   const lines: string[] = [];
@@ -202,6 +240,14 @@ export function runSim(o: SimOptions, io: SimIO): SimSummary {
   const fmtRow = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
   lines.push(fmtRow(header));
   for (const r of rows) lines.push(fmtRow(r));
+  const pctS = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+  for (const r of reports) {
+    lines.push('');
+    lines.push(`scenario ${r.name} (ticks ${r.startTick}–${r.endTick}${r.cancelled ? ', cancelled' : ''}): index trough ${pctS(r.indexTrough)}, end ${pctS(r.indexEnd)}, half recovered ${r.recoverTicks === null ? 'not yet' : `after ${r.recoverTicks} ticks`}, ${r.halts} halt(s)`);
+    lines.push(`  symbols: ${r.perSymbol.map((s) => `${s.name} ${pctS(s.peakToTrough)} (end ${pctS(s.end)})`).join(', ')}`);
+    lines.push(`  desks: ${r.desks.map((d) => `${d.name} ${d.pnlImpact >= 0 ? '+' : ''}${d.pnlImpact.toFixed(0)} (max drawdown ${(d.maxDrawdown * 100).toFixed(2)}%)`).join(', ')}`);
+  }
+  for (const p of plan) if (!reports.some((r) => r.name === p.scenario.name)) lines.push(`scenario ${p.scenario.name}: still running at the end of the session (no report)`);
   lines.push('');
   lines.push(`state hash ${summary.stateHash}`);
   if (o.export !== undefined) lines.push(`exported to ${o.export}: ${Object.entries(files).map(([n, c]) => `${n} (${c} rows)`).join(', ')}`);
@@ -220,7 +266,15 @@ export function registerSim(program: Command): void {
     .option('--desks <n>', `desks of five agents (${LIMITS.desks.min}–${LIMITS.desks.max})`, intOption('--desks', LIMITS.desks.min, LIMITS.desks.max), 5)
     .option('--bar-ticks <n>', 'ticks per exported bar', intOption('--bar-ticks', 1, 1_000_000), 10)
     .option('--export <dir>', 'write bars.csv, trades.csv, decisions.csv and equity.csv into this folder')
+    .option('--scenario <name|file>', 'inject a scenario preset (bullpen scenarios) or a scenario JSON file; repeatable', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--at <tick>', 'tick at which the matching --scenario starts (default 0); repeatable', (v: string, acc: number[] = []) => [...acc, intOption('--at', 0, 100_000_000)(v)])
     .action((opts: SimOptions) => {
-      runSim(opts, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), tty: process.stderr.isTTY === true });
+      try {
+        runSim(opts, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), tty: process.stderr.isTTY === true });
+      } catch (err) {
+        if (!(err instanceof ScenarioFileError)) throw err;
+        process.stderr.write(`bullpen sim: ${err.message}\n`);
+        process.exitCode = 1;
+      }
     });
 }

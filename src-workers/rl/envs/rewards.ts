@@ -71,8 +71,9 @@ export class RewardShaper {
   ) {
     this.dsr = new DifferentialSharpe(opts.dsrEta);
   }
-  reset(): void {
-    this.dsr.reset();
+  /** New episode; the DSR's moments start at A = 0, B = b0 (a prior on the return variance). */
+  reset(b0 = 0): void {
+    this.dsr.reset(0, b0);
   }
   /**
    * stepReturn: R_t; exposureFrac: the position's value over capital held during the step;

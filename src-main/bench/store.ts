@@ -1,0 +1,151 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultSessionConfig } from '../../src-shared/config';
+import type { BullpenEvent } from '../../src-shared/events';
+import type { SimBatch } from '../../src-shared/worker-protocol';
+import { Engine } from '../../src-workers/sim/engine';
+import { snapshot } from '../../src-workers/sim/snapshot';
+import { ReplayCursor } from '../replay/cursor';
+import { EngineFeed } from '../store/feed';
+import { openLibrary } from '../store/library';
+import { DEFAULT_KEYFRAME_EVERY, DEFAULT_SAMPLE_TICKS, Recorder } from '../store/recorder';
+import type { BenchOptions, Figure } from './figures';
+
+/** One hour of floor time at 20 ticks per second. */
+const HOUR_TICKS = 72_000;
+/** ticks per batch: what the sim worker posts per 33 ms at speed 'max' on this machine (~10k ticks/s) */
+const BATCH_TICKS = 300;
+/** batches per commit: 250 ms of batches */
+const BATCHES_PER_COMMIT = 7;
+
+function p99(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))] as number;
+}
+
+/**
+ * Store figures (docs/BENCHMARKS.md):
+ * - store.record_events_per_s — events the recorder takes and commits per second of its own time
+ *   (default floor at 'max', batches as the worker posts them, one commit per 250 ms of batches);
+ * - store.record_vs_raw_ratio — that rate over a bare batched insert of the same events (one row
+ *   each: seq, tick, type, JSON) in the same transactions;
+ * - store.floor_slowdown_pct_10k — what recording adds to the sim thread (keyframe snapshots, equity
+ *   samples) as a percentage of its tick time, 10,000-trader crowd;
+ * - store.seek_p99_ms — cold seek to a random tick of a one-hour recording of the default floor
+ *   (keyframe read + inflate + restore + re-simulation), 99th percentile;
+ * - store.bytes_per_event — library file size over events, for that one-hour recording.
+ */
+export async function storeFigures(opts: BenchOptions): Promise<Figure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bullpen-bench-store-'));
+  try {
+    const figures: Figure[] = [];
+    const config = defaultSessionConfig({ seed: 1 });
+    const spec = { keyframeEvery: DEFAULT_KEYFRAME_EVERY, sampleTicks: DEFAULT_SAMPLE_TICKS };
+
+    // ---- record throughput vs a bare insert --------------------------------------------------------
+    const feed = new EngineFeed('bench', config, spec);
+    const batches: Array<{ batch: SimBatch; events: BullpenEvent[] }> = [];
+    let nEvents = 0;
+    const tGen = performance.now();
+    while (performance.now() - tGen < Math.max(1, opts.seconds) * 1000) {
+      const b = feed.batch(BATCH_TICKS);
+      batches.push(b);
+      nEvents += b.events.length;
+    }
+    opts.log(`store: ${batches.length} batches, ${nEvents} events, ${feed.engine.tick} ticks generated`);
+    const lib = openLibrary(join(dir, 'record.sqlite'));
+    const rec = new Recorder(lib, { ...spec, log: opts.log, commitMs: 1e9 });
+    rec.recordSessionStart({ id: 'bench', config, appVersion: 'bench', startedAt: new Date().toISOString() });
+    const t0 = performance.now();
+    batches.forEach((b, i) => {
+      rec.recordBatch('bench', b.batch, b.events);
+      if ((i + 1) % BATCHES_PER_COMMIT === 0) rec.commit();
+    });
+    rec.commit();
+    const recordMs = performance.now() - t0;
+    rec.close();
+    lib.close();
+    const raw = new Database(join(dir, 'raw.sqlite'));
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    raw.exec(`CREATE TABLE events (session_id TEXT NOT NULL, seq INTEGER NOT NULL, tick INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (session_id, seq)) STRICT`);
+    const ins = raw.prepare(`INSERT INTO events VALUES (?, ?, ?, ?, ?)`);
+    const t1 = performance.now();
+    for (let i = 0; i < batches.length; i += BATCHES_PER_COMMIT) {
+      raw.transaction(() => {
+        for (const b of batches.slice(i, i + BATCHES_PER_COMMIT)) for (const e of b.events) ins.run(e.sessionId, e.seq, e.tick, e.type, JSON.stringify(e));
+      })();
+    }
+    const rawMs = performance.now() - t1;
+    raw.close();
+    const recRate = nEvents / (recordMs / 1000);
+    const rawRate = nEvents / (rawMs / 1000);
+    opts.log(`store: recorder ${recordMs.toFixed(0)} ms (${Math.round(recRate)} ev/s), bare insert ${rawMs.toFixed(0)} ms (${Math.round(rawRate)} ev/s)`);
+    figures.push({ name: 'store.record_events_per_s', value: recRate, unit: 'events/s' });
+    figures.push({ name: 'store.record_vs_raw_ratio', value: recRate / rawRate, unit: 'ratio' });
+
+    // ---- what recording adds to the sim thread, 10k crowd --------------------------------------------
+    {
+      const e = new Engine(defaultSessionConfig({ seed: 2, crowd: 10_000 }));
+      for (let i = 0; i < 100; i++) e.step();
+      let tickMs = 0;
+      let recMs = 0;
+      const ticks = Math.max(1000, Math.round(opts.seconds * 2000));
+      for (let i = 0; i < ticks; i++) {
+        const a = performance.now();
+        e.step();
+        const b = performance.now();
+        tickMs += b - a;
+        if (e.tick % spec.keyframeEvery === 0) snapshot(e);
+        if (e.tick % spec.sampleTicks === 0) for (let d = 0; d < e.desks.D; d++) e.desks.deskEquity(e, d);
+        recMs += performance.now() - b;
+        e.drainEvents();
+      }
+      opts.log(`store: 10k crowd, ${ticks} ticks: ${tickMs.toFixed(0)} ms of ticks, ${recMs.toFixed(1)} ms of recording work`);
+      figures.push({ name: 'store.floor_slowdown_pct_10k', value: (recMs / tickMs) * 100, unit: '%' });
+    }
+
+    // ---- a one-hour recording: seek and size -------------------------------------------------------------
+    {
+      const path = join(dir, 'hour.sqlite');
+      const hl = openLibrary(path);
+      const hr = new Recorder(hl, { ...spec, log: opts.log, commitMs: 1e9 });
+      hr.recordSessionStart({ id: 'hour', config, appVersion: 'bench', startedAt: new Date().toISOString() });
+      const hf = new EngineFeed('hour', config, spec);
+      hr.recordRoster('hour', hf.engine.roster);
+      const tH = performance.now();
+      let i = 0;
+      while (hf.engine.tick < HOUR_TICKS) {
+        const b = hf.batch(Math.min(BATCH_TICKS, HOUR_TICKS - hf.engine.tick));
+        hr.recordBatch('hour', b.batch, b.events);
+        if (++i % BATCHES_PER_COMMIT === 0) hr.commit();
+      }
+      hr.recordSessionEnd('hour', 'stopped', new Date().toISOString());
+      hr.close();
+      hl.db.pragma('wal_checkpoint(TRUNCATE)');
+      const events = Number(hl.db.prepare(`SELECT event_count FROM recordings WHERE session_id = 'hour'`).pluck().get());
+      opts.log(`store: one-hour recording: ${HOUR_TICKS} ticks, ${events} events in ${((performance.now() - tH) / 1000).toFixed(1)} s`);
+      const size = statSync(path).size;
+      figures.push({ name: 'store.bytes_per_event', value: size / events, unit: 'bytes/event' });
+      const seeks: number[] = [];
+      let rng = 12345;
+      const n = Math.max(50, Math.round(opts.seconds * 40));
+      for (let k = 0; k < n; k++) {
+        rng = (Math.imul(rng, 1103515245) + 12345) >>> 0;
+        const target = rng % HOUR_TICKS;
+        const a = performance.now();
+        // cold: a fresh cursor each time (no engine to continue from)
+        new ReplayCursor(hl, 'hour').seek(target);
+        seeks.push(performance.now() - a);
+      }
+      opts.log(`store: ${n} cold seeks, median ${[...seeks].sort((x, y) => x - y)[Math.floor(n / 2)]?.toFixed(1)} ms`);
+      figures.push({ name: 'store.seek_p99_ms', value: p99(seeks), unit: 'ms' });
+      hl.close();
+    }
+    return figures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

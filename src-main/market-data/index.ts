@@ -1,0 +1,10 @@
+export { ExchangeClient, MarketDataError, MarketInfo, listExchanges, loadCcxt } from './ccxt-client';
+export type { ExchangeClientOptions, FetchRangeOptions, FetchRangeResult, MarketDataErrorCode } from './ccxt-client';
+export { importCsvText, formatReport, findGaps, MAX_LISTED_ISSUES } from './csv';
+export type { CsvImportOptions, CsvImportResult, ImportMode } from './csv';
+export { BUNDLED_DATA_SETS, bundledDataSet, ensureBundled, loadBundled, resourcesDir } from './bundled';
+export type { BundledDataSet } from './bundled';
+export { barsToCsv, writeBarsCsv, EXPORT_HEADER } from './export';
+export { updateSeries, barsFor } from './sync';
+export type { UpdateOptions, UpdateResult, BarsForResult } from './sync';
+export { checkTimeZone, wallTimeToUtc, zoneOffsetMs, weekdayIn } from './timezone';

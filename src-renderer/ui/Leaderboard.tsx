@@ -1,0 +1,83 @@
+import { fmtMoney } from '../format';
+import { useFloor, type DeskRow } from '../store';
+import { DESK_HEX } from '../floor/palette';
+
+function ratio(v: number | null): string {
+  return v === null || !Number.isFinite(v) ? '—' : v.toFixed(2);
+}
+
+/**
+ * Desks ranked by P&L, refreshed ≤ 2×/s by the controller. Sharpe, Sortino, max drawdown and win
+ * rate are computed in the renderer from each desk's P&L per bar (series.ts deskMetrics): frames
+ * and events do not carry them. Click a row to fly to the desk and mark its trades on the chart.
+ * Test hooks: leaderboard, leaderboard-row-<desk>.
+ */
+export function Leaderboard() {
+  const rows = useFloor((s) => s.leaderboard);
+  const show = useFloor((s) => s.showLeaderboard);
+  const toggle = useFloor((s) => s.toggle);
+  const focusOnDesk = useFloor((s) => s.focusOnDesk);
+  const setChart = useFloor((s) => s.setChart);
+  const chartDesk = useFloor((s) => s.chartDesk);
+  if (!show) {
+    return (
+      <button type="button" className="panel-tab panel-tab-right" onClick={() => toggle('showLeaderboard', true)} title="Show the desk leaderboard (L)">
+        Desks
+      </button>
+    );
+  }
+  const sorted: DeskRow[] = [...rows].sort((a, b) => b.pnl - a.pnl);
+  return (
+    <section className="panel leaderboard-panel" aria-label="Desk leaderboard" data-testid="leaderboard">
+      <header className="panel-head">
+        <h2>Desks</h2>
+        <button type="button" className="icon-btn" onClick={() => toggle('showLeaderboard', false)} aria-label="Hide leaderboard" title="Hide (L)">
+          ×
+        </button>
+      </header>
+      {sorted.length === 0 ? (
+        <p className="empty">Waiting for the first bars…</p>
+      ) : (
+        <table className="board-table lb-table">
+          <thead>
+            <tr>
+              <th>Desk</th>
+              <th className="num" title="Desk P&L: the sum of its agents' P&L">P&amp;L</th>
+              <th className="num" title="Sharpe ratio of the desk's P&L changes per 20-tick bar (mean / st. dev., not annualised)">Sharpe</th>
+              <th className="num" title="Sortino ratio per bar (mean / downside deviation, not annualised)">Sortino</th>
+              <th className="num" title="Maximum drawdown: the largest fall of desk P&L from a peak">Max DD</th>
+              <th className="num" title="Share of bars with a gain, among the bars where the desk's P&L moved">Win</th>
+              <th className="num" title="Trades the desk's agents took part in (from the live event stream)">Trades</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((r) => (
+              <tr
+                key={r.desk}
+                data-testid={`leaderboard-row-${r.desk}`}
+                className={`lb-row ${chartDesk === r.desk ? 'current' : ''}`}
+                onClick={() => {
+                  focusOnDesk(r.desk);
+                  setChart({ chartDesk: r.desk });
+                }}
+                title={`Fly to ${r.name} and mark its trades on the chart`}
+              >
+                <td className="sym">
+                  <i className="desk-dot" style={{ background: DESK_HEX[r.desk % DESK_HEX.length] }} />
+                  {r.name}
+                  {r.halted ? <span className="halt-tag">HALT</span> : null}
+                </td>
+                <td className={`num mono ${r.pnl > 0 ? 'pos' : r.pnl < 0 ? 'neg' : ''}`}>{fmtMoney(r.pnl)}</td>
+                <td className="num mono">{ratio(r.sharpe)}</td>
+                <td className="num mono">{ratio(r.sortino)}</td>
+                <td className="num mono">{r.maxDrawdown > 0 ? fmtMoney(-r.maxDrawdown) : '0'}</td>
+                <td className="num mono">{r.winRate === null ? '—' : `${Math.round(r.winRate * 100)}%`}</td>
+                <td className="num mono">{r.trades}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
