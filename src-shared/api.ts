@@ -42,6 +42,8 @@ export const RecordingStatus = z.object({
   pendingEvents: z.number().int().nonnegative(),
   committedEvents: z.number().int().nonnegative(),
   error: z.string().nullable(),
+  /** true while the host holds the engine back so the disk can catch up (nothing is dropped) */
+  backpressure: z.boolean().optional(),
 });
 export type RecordingStatus = z.infer<typeof RecordingStatus>;
 

@@ -20,6 +20,8 @@ export type HostToSim =
   | { type: 'run' }
   | { type: 'pause' }
   | { type: 'speed'; speed: Speed }
+  /** back-pressure from the recorder: while on, the loop runs no ticks (not a pause: no reply) */
+  | { type: 'throttle'; on: boolean }
   | { type: 'input'; id: number; input: Input }
   /** a read-only question answered between ticks with `queryResult` or `queryError` */
   | { type: 'query'; id: number; query: SimQuery }
@@ -37,6 +39,8 @@ export interface SimBatch {
   /** when recording: ticks of the equity samples, and per sample one equity per desk (row-major) */
   sampleTicks?: Int32Array;
   deskEquity?: Float64Array;
+  /** Date.now() when the worker posted the batch: the host measures how far behind it is */
+  postedAt?: number;
 }
 
 export interface RecordSpec {

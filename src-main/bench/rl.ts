@@ -76,7 +76,7 @@ export function tradingEnvSps(seconds: number): { wall: number; cpu: number } {
   const env = new TradingEnv();
   const rng = new Rng(1);
   env.reset(1);
-  for (let i = 0; i < 2000; i++) if (env.step(rng.int(5)).truncated) env.reset();
+  for (let i = 0; i < 20_000; i++) if (env.step(rng.int(5)).truncated) env.reset(); // JIT warm-up
   let n = 0;
   const c0 = process.cpuUsage();
   const t0 = performance.now();

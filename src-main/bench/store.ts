@@ -29,8 +29,9 @@ function p99(xs: number[]): number {
  * Store figures (docs/BENCHMARKS.md):
  * - store.record_events_per_s — events the recorder takes and commits per second of its own time
  *   (default floor at 'max', batches as the worker posts them, one commit per 250 ms of batches);
- * - store.record_vs_raw_ratio — that rate over a bare batched insert of the same events (one row
- *   each: seq, tick, type, JSON) in the same transactions;
+ * - store.record_vs_raw_ratio — that rate over a bare batched insert of the same rows in the same
+ *   transactions: one row per event (seq, tick, type, JSON), the keyframes as raw blobs, one row per
+ *   symbol per sample interval (what the recorder adds: chunking, deflate, marks, OHLCV, equity);
  * - store.floor_slowdown_pct_10k — what recording adds to the sim thread (keyframe snapshots, equity
  *   samples) as a percentage of its tick time, 10,000-trader crowd;
  * - store.seek_p99_ms — cold seek to a random tick of a one-hour recording of the default floor
@@ -71,11 +72,25 @@ export async function storeFigures(opts: BenchOptions): Promise<Figure[]> {
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');
     raw.exec(`CREATE TABLE events (session_id TEXT NOT NULL, seq INTEGER NOT NULL, tick INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (session_id, seq)) STRICT`);
+    raw.exec(`CREATE TABLE keyframes (session_id TEXT NOT NULL, tick INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (session_id, tick)) STRICT`);
+    raw.exec(`CREATE TABLE series (session_id TEXT NOT NULL, tick INTEGER NOT NULL, symbol INTEGER NOT NULL, last REAL NOT NULL, volume REAL NOT NULL) STRICT`);
     const ins = raw.prepare(`INSERT INTO events VALUES (?, ?, ?, ?, ?)`);
+    const insK = raw.prepare(`INSERT INTO keyframes VALUES (?, ?, ?)`);
+    const insS = raw.prepare(`INSERT INTO series VALUES (?, ?, ?, ?, ?)`);
     const t1 = performance.now();
     for (let i = 0; i < batches.length; i += BATCHES_PER_COMMIT) {
       raw.transaction(() => {
-        for (const b of batches.slice(i, i + BATCHES_PER_COMMIT)) for (const e of b.events) ins.run(e.sessionId, e.seq, e.tick, e.type, JSON.stringify(e));
+        for (const b of batches.slice(i, i + BATCHES_PER_COMMIT)) {
+          for (const e of b.events) ins.run(e.sessionId, e.seq, e.tick, e.type, JSON.stringify(e));
+          for (const k of b.batch.keyframes ?? []) insK.run('bench', k.tick, k.bytes);
+          // the bars the recorder keeps: one row per symbol per sample interval
+          const S = config.symbols;
+          for (let t = b.batch.fromTick; t <= b.batch.toTick; t++) {
+            if (t % spec.sampleTicks !== 0) continue;
+            const r = t - b.batch.fromTick;
+            for (let sym = 0; sym < S; sym++) insS.run('bench', t, sym, b.batch.seriesLast[r * S + sym] as number, b.batch.seriesVolume[r * S + sym] as number);
+          }
+        }
       })();
     }
     const rawMs = performance.now() - t1;
@@ -90,6 +105,8 @@ export async function storeFigures(opts: BenchOptions): Promise<Figure[]> {
     {
       const e = new Engine(defaultSessionConfig({ seed: 2, crowd: 10_000 }));
       for (let i = 0; i < 100; i++) e.step();
+      // warm the snapshot path (first calls compile and size the buffer)
+      for (let i = 0; i < 5; i++) snapshot(e);
       let tickMs = 0;
       let recMs = 0;
       const ticks = Math.max(1000, Math.round(opts.seconds * 2000));

@@ -19,7 +19,6 @@ import {
   DIFFICULTIES,
   MAX_SCHEDULE_AHEAD_TICKS,
   checkScenarioTargets,
-  difficultyVolMult,
   scenarioSpanTicks,
   summarizeScenario,
   type BreakerConfig,
@@ -32,6 +31,7 @@ import {
   type ScenarioState,
   type ScenarioSummary,
 } from '../../src-shared/scenario';
+import { difficultyInputs } from '../../src-workers/sim/difficulty';
 import { loadPresets } from './scenario-presets';
 import type { SessionHost } from './session-host';
 
@@ -40,16 +40,6 @@ export interface ScenarioControlOptions {
   presets?: () => Scenario[];
   /** false while the floor shows a recording rather than a live session (the recording feature sets it) */
   isLive?: () => boolean;
-}
-
-/** The inputs that put a difficulty level's market parameters in force. */
-export function difficultyInputs(d: Difficulty): Input[] {
-  return [
-    { kind: 'setParam', param: 'volatility', value: difficultyVolMult(d.volatility) },
-    { kind: 'setParam', param: 'dataNoise', value: d.dataNoise * 0.01 },
-    { kind: 'setParam', param: 'adversarialRate', value: d.adversarial ? 0.5 : 0 },
-    { kind: 'setParam', param: 'blackSwanRate', value: d.blackSwans ? 0.1 : 0 },
-  ];
 }
 
 /** The inputs for a market.setParams request (one setParam per parameter given). */

@@ -103,7 +103,18 @@ interface Run {
   /** read-only questions to the worker (crowd inspection, metrics), by request id */
   queryWaiters: Map<number, Waiter<unknown>>;
   nextInputId: number;
+  /** how late the last batch reached the host (ms), and whether the worker is held back for the recorder */
+  deliveryLagMs: number;
+  throttled: boolean;
+  /** the highest recording lag seen, and when: the status shows it for a second so a blip is visible */
+  peakLagMs: number;
+  peakLagAt: number;
 }
+
+/** Back-pressure: hold the engine back when recording falls this far behind (ms) … */
+export const BACKPRESSURE_ON_MS = 1000;
+/** … and let it go when it is back under this. */
+export const BACKPRESSURE_OFF_MS = 300;
 
 type FramesListener = (batch: FrameBatch) => void;
 type PushListener = (msg: PushMessage) => void;
@@ -290,6 +301,10 @@ export class SessionHost {
       inputWaiters: new Map(),
       queryWaiters: new Map(),
       nextInputId: 1,
+      deliveryLagMs: 0,
+      throttled: false,
+      peakLagMs: 0,
+      peakLagAt: 0,
     };
     this.run = run;
     this.lastTick = 0;
@@ -418,7 +433,12 @@ export class SessionHost {
         this.crash(run, `sim worker did not become ready within ${this.opts.startTimeoutMs} ms`);
         return;
       }
-      if (run.health === 'running' && !run.paused && now - run.lastBatchAt > this.opts.stallTimeoutMs) {
+      if (run.throttled && this.recordingLag(run) < BACKPRESSURE_OFF_MS) {
+        run.throttled = false;
+        run.lastBatchAt = now;
+        this.post(run, { type: 'throttle', on: false });
+      }
+      if (run.health === 'running' && !run.paused && !run.throttled && now - run.lastBatchAt > this.opts.stallTimeoutMs) {
         this.crash(run, `sim worker stalled: no frames for ${Math.round(now - run.lastBatchAt)} ms (limit ${this.opts.stallTimeoutMs} ms)`);
         return;
       }
@@ -530,6 +550,18 @@ export class SessionHost {
         this.opts.recorder.recordBatch(sessionId, b, events);
       } catch (err) {
         this.opts.log(`recording failed: ${(err as Error).message}`);
+      }
+      // back-pressure: a disk (or a host thread) that falls behind holds the engine back; nothing is dropped
+      run.deliveryLagMs = b.postedAt !== undefined ? Math.max(0, Date.now() - b.postedAt) : 0;
+      const lag = this.recordingLag(run);
+      if (lag >= run.peakLagMs || now - run.peakLagAt > RATE_WINDOW_MS) {
+        run.peakLagMs = lag;
+        run.peakLagAt = now;
+      }
+      if (!run.throttled && this.recordingLag(run) > BACKPRESSURE_ON_MS) {
+        run.throttled = true;
+        this.opts.log(`recording is ${Math.round(this.recordingLag(run))} ms behind: holding the engine back until it catches up`);
+        this.post(run, { type: 'throttle', on: true });
       }
     }
     if (events.length > 0) {
@@ -706,9 +738,20 @@ export class SessionHost {
     };
   }
 
+  /** the recording lag: the recorder's oldest uncommitted event, or how late batches reach the host */
+  private recordingLag(run: Run): number {
+    const r = this.opts.recorder?.recordingStatus?.();
+    if (!r || r.state !== 'recording') return 0;
+    return Math.max(r.lagMs, run.throttled ? 0 : run.deliveryLagMs);
+  }
+
   private recordingField(): { recording?: SessionStatus['recording'] } {
     const r = this.opts.recorder?.recordingStatus?.();
-    return r ? { recording: r } : {};
+    if (!r) return {};
+    const run = this.run;
+    if (!run || run.ended) return { recording: r };
+    const peak = this.opts.now() - run.peakLagAt <= RATE_WINDOW_MS ? run.peakLagMs : 0;
+    return { recording: { ...r, lagMs: Math.round(Math.max(r.lagMs, run.deliveryLagMs, peak)), backpressure: run.throttled } };
   }
 
   private infoOf(run: Run): SessionInfo {

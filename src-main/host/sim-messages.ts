@@ -60,6 +60,7 @@ const SimBatchSchema = z
     keyframes: z.array(z.object({ tick: int.nonnegative(), bytes: z.instanceof(Uint8Array) })).optional(),
     sampleTicks: z.instanceof(Int32Array).optional(),
     deskEquity: z.instanceof(Float64Array).optional(),
+    postedAt: z.number().optional(),
   })
   // a batch may carry events but no ticks (an input applied while paused): fromTick = toTick + 1
   .refine((b) => b.toTick >= b.fromTick - 1, 'batch.toTick < batch.fromTick - 1')

@@ -143,8 +143,19 @@ export class RunStore {
     })();
   }
 
-  addCheckpoint(runId: string, id: string, timesteps: number, snapshot: unknown, at: string): CheckpointRecord {
-    this.db.prepare(`INSERT INTO training_checkpoints (id, run_id, timesteps, created_at, snapshot) VALUES (?, ?, ?, ?, ?)`).run(id, runId, timesteps, at, json(snapshot));
+  /** Stores a checkpoint; with `keep`, only the run's `keep` most recent checkpoints are kept. */
+  addCheckpoint(runId: string, id: string, timesteps: number, snapshot: unknown, at: string, keep?: number): CheckpointRecord {
+    this.db.transaction(() => {
+      this.db.prepare(`INSERT INTO training_checkpoints (id, run_id, timesteps, created_at, snapshot) VALUES (?, ?, ?, ?, ?)`).run(id, runId, timesteps, at, json(snapshot));
+      if (keep !== undefined) {
+        this.db
+          .prepare(
+            `DELETE FROM training_checkpoints WHERE run_id = ? AND rowid NOT IN
+               (SELECT rowid FROM training_checkpoints WHERE run_id = ? ORDER BY timesteps DESC, rowid DESC LIMIT ?)`,
+          )
+          .run(runId, runId, keep);
+      }
+    })();
     return { id, runId, timesteps, createdAt: at };
   }
 

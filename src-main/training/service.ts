@@ -25,6 +25,8 @@ export interface TrainingServiceOptions {
   workerFilename?: string;
   /** worker environment (tests: BULLPEN_TRAIN_FAULT) */
   env?: Record<string, string>;
+  /** checkpoints kept per run, most recent first (default 10; a snapshot is ~0.1–1 MB of JSON) */
+  keepCheckpoints?: number;
   now?: () => Date;
 }
 
@@ -38,7 +40,7 @@ export interface StartOptions {
 
 export interface RunHandle {
   id: string;
-  /** settles with the final run record (completed, cancelled or failed); never rejects */
+  /** the final run record (completed, cancelled or failed — a failed run resolves too); rejects only if the library cannot be written */
   done: Promise<RunRecord>;
   cancel(): void;
 }
@@ -49,12 +51,14 @@ export class TrainingService {
   readonly store: RunStore;
   private readonly pool: Piscina<TrainTask, TrainResult>;
   private readonly now: () => Date;
+  private readonly keep: number;
   private readonly active = new Map<string, { cancel: Int32Array }>();
   private readonly listeners = new Set<Listener>();
 
   constructor(opts: TrainingServiceOptions) {
     this.store = opts.store;
     this.now = opts.now ?? (() => new Date());
+    this.keep = opts.keepCheckpoints ?? 10;
     const threads = opts.maxThreads ?? 2;
     this.pool = new Piscina<TrainTask, TrainResult>({
       filename: opts.workerFilename ?? fileURLToPath(TS_TASK_ENTRY_URL),
@@ -133,7 +137,7 @@ export class TrainingService {
           for (const l of this.listeners) l(id, p);
         } else {
           const cid = randomUUID();
-          this.store.addCheckpoint(id, cid, msg.timesteps, msg.snapshot, this.now().toISOString());
+          this.store.addCheckpoint(id, cid, msg.timesteps, msg.snapshot, this.now().toISOString(), this.keep);
           opts.onCheckpoint?.({ id: cid, timesteps: msg.timesteps });
         }
       } catch (err) {

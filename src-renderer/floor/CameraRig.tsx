@@ -152,7 +152,7 @@ export function CameraRig({ layout }: { layout: FloorLayout }) {
       fly(new Vector3(desk.x + Math.sin(desk.yaw) * 14, 10, desk.z + Math.cos(desk.yaw) * 14), target);
       return;
     }
-    const sel = st.selected;
+    const sel = st.focusAgent ?? st.selected;
     const p = sel !== null ? layout.agents[sel] : undefined;
     if (!p) return;
     const target = new Vector3(p.x, 2.2, p.z);

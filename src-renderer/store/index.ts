@@ -142,8 +142,10 @@ export interface SelectionSlice {
   cameraResetNonce: number;
   /** bumped to ask the camera to frame the selected agent */
   cameraFocusNonce: number;
-  /** desk the camera should frame on the next cameraFocusNonce (null: the selected agent) */
+  /** desk the camera should frame on the next cameraFocusNonce (null: focusAgent or the selected agent) */
   focusDesk: number | null;
+  /** agent the camera should frame on the next cameraFocusNonce (null: the selected agent) */
+  focusAgent: number | null;
   select: (agent: number | null) => void;
   inspect: (target: InspectTarget | null) => void;
   /** pins the open popover (or the given target) */
@@ -153,6 +155,7 @@ export interface SelectionSlice {
   resetCamera: () => void;
   focusSelected: () => void;
   focusOnDesk: (desk: number) => void;
+  focusOnAgent: (agent: number) => void;
 }
 
 const sameTarget = (a: InspectTarget | null, b: InspectTarget | null): boolean =>
@@ -166,6 +169,7 @@ const selectionSlice: StateCreator<FloorState, [], [], SelectionSlice> = (set) =
   cameraResetNonce: 0,
   cameraFocusNonce: 0,
   focusDesk: null,
+  focusAgent: null,
   select: (agent) => set({ selected: agent, inspected: agent === null ? null : { kind: 'agent', index: agent } }),
   inspect: (target) =>
     set((s) => {
@@ -183,8 +187,9 @@ const selectionSlice: StateCreator<FloorState, [], [], SelectionSlice> = (set) =
   unpin: (target) => set((s) => ({ pinned: s.pinned.filter((p) => !sameTarget(p, target)) })),
   hover: (hovered) => set((s) => (s.hovered === hovered ? s : { hovered })),
   resetCamera: () => set((s) => ({ cameraResetNonce: s.cameraResetNonce + 1 })),
-  focusSelected: () => set((s) => ({ focusDesk: null, cameraFocusNonce: s.cameraFocusNonce + 1 })),
-  focusOnDesk: (desk) => set((s) => ({ focusDesk: desk, cameraFocusNonce: s.cameraFocusNonce + 1 })),
+  focusSelected: () => set((s) => ({ focusDesk: null, focusAgent: null, cameraFocusNonce: s.cameraFocusNonce + 1 })),
+  focusOnDesk: (desk) => set((s) => ({ focusDesk: desk, focusAgent: null, cameraFocusNonce: s.cameraFocusNonce + 1 })),
+  focusOnAgent: (agent) => set((s) => ({ focusDesk: null, focusAgent: agent, cameraFocusNonce: s.cameraFocusNonce + 1 })),
 });
 
 // ---- feed -------------------------------------------------------------------------------------

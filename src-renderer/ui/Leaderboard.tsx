@@ -1,4 +1,10 @@
 import { fmtMoney } from '../format';
+
+/** Money in at most ~6 characters: 1.2k, 950, −64 (a narrow column). */
+function fmtCompact(v: number): string {
+  if (!Number.isFinite(v)) return '—';
+  return Math.abs(v) >= 1000 ? fmtMoney(v) : `${v < 0 ? '−' : v > 0 ? '+' : ''}${Math.round(Math.abs(v))}`;
+}
 import { useFloor, type DeskRow } from '../store';
 import { DESK_HEX } from '../floor/palette';
 
@@ -67,10 +73,14 @@ export function Leaderboard() {
                   {r.name}
                   {r.halted ? <span className="halt-tag">HALT</span> : null}
                 </td>
-                <td className={`num mono ${r.pnl > 0 ? 'pos' : r.pnl < 0 ? 'neg' : ''}`}>{fmtMoney(r.pnl)}</td>
+                <td className={`num mono ${r.pnl > 0 ? 'pos' : r.pnl < 0 ? 'neg' : ''}`} title={fmtMoney(r.pnl)}>
+                  {fmtCompact(r.pnl)}
+                </td>
                 <td className="num mono">{ratio(r.sharpe)}</td>
                 <td className="num mono">{ratio(r.sortino)}</td>
-                <td className="num mono">{r.maxDrawdown > 0 ? fmtMoney(-r.maxDrawdown) : '0'}</td>
+                <td className="num mono" title={fmtMoney(-r.maxDrawdown)}>
+                  {r.maxDrawdown > 0 ? fmtCompact(-r.maxDrawdown) : '0'}
+                </td>
                 <td className="num mono">{r.winRate === null ? '—' : `${Math.round(r.winRate * 100)}%`}</td>
                 <td className="num mono">{r.trades}</td>
               </tr>

@@ -170,8 +170,7 @@ type HistoryState = 'loading' | 'ready' | 'error';
 
 function AgentPopover({ index, pinned, roster }: { index: number; pinned: boolean; roster: Roster }) {
   useTicker(200);
-  const select = useFloor((s) => s.select);
-  const focusSelected = useFloor((s) => s.focusSelected);
+  const focusOnAgent = useFloor((s) => s.focusOnAgent);
   const [history, setHistory] = useState<HistoryState>('loading');
   const [historyError, setHistoryError] = useState('');
   /** seq of the decision shown in the chain; null = follow the latest */
@@ -205,10 +204,7 @@ function AgentPopover({ index, pinned, roster }: { index: number; pinned: boolea
   const mine = votes.find((v) => v.agent === index);
   const totalW = votes.reduce((acc, v) => acc + Math.max(0, v.weight), 0);
   const act = live ? actionName(live.action) : 'hold';
-  const focus = () => {
-    select(index);
-    focusSelected();
-  };
+  const focus = () => focusOnAgent(index);
   const sym = (i: number) => roster.symbols[i]?.name ?? `#${i}`;
 
   return (
@@ -332,13 +328,12 @@ function CrowdPopover({ index, pinned, roster }: { index: number; pinned: boolea
             >
               {label}
             </span>
-            <span>background trader</span>
+            <span>crowd · the pit</span>
           </div>
         </div>
         <HeadButtons target={{ kind: 'crowd', index }} pinned={pinned} />
       </header>
       <dl className="agent-stats">
-        <Stat label="Type">{label}</Stat>
         <Stat label="Position" cls="mono">
           {live ? fmtNum(Math.round(live.position * 100) / 100) : '—'}
         </Stat>

@@ -425,14 +425,138 @@ export class MAPPO {
     }
   }
 
-  private train(): UpdateMetrics {
+  /**
+   * Low level (training loop and gradient test): the MAPPO loss of the rollout rows `idx` — the
+   * clipped surrogate averaged over (step, agent) pairs with per-minibatch normalised advantages,
+   * minus ent_coef × entropy, plus vf_coef × the critic's squared error — with zeroed gradients
+   * first and, with `backward`, its gradient accumulated into the parameters' gradient buffer.
+   */
+  lossAndGrad(idx: Int32Array, backward: boolean): { loss: number; pg: number; vl: number; ent: number; kl: number; clipFrac: number } {
     const c = this.config;
-    const N = c.n_envs;
-    const S = c.n_steps * N;
     const A = this.nAgents;
     const SD = this.stateDim;
     const nets = this.nets;
     const share = c.share_policy;
+    const clip = c.clip_range;
+    const M = idx.length;
+    nets.store.zeroGrad();
+    // advantages (shared by the agents of one env step), normalised per minibatch
+    const adv = this.advBuf;
+    let mean = 0;
+    for (let r = 0; r < M; r++) mean += adv[r] = this.bAdv[idx[r]!]!;
+    mean /= M;
+    if (c.normalize_advantage && M > 1) {
+      let v = 0;
+      for (let r = 0; r < M; r++) v += (adv[r]! - mean) ** 2;
+      const sd = Math.sqrt(v / (M - 1));
+      for (let r = 0; r < M; r++) adv[r] = (adv[r]! - mean) / (sd + 1e-8);
+    }
+    // critic
+    const ci = nets.critic.input;
+    for (let r = 0; r < M; r++) {
+      const src = idx[r]! * SD;
+      for (let d = 0; d < SD; d++) ci[r * SD + d] = this.bState[src + d]!;
+    }
+    const vOut = nets.critic.forward(M);
+    let vl = 0;
+    for (let r = 0; r < M; r++) {
+      const err = vOut[r]! - this.bRet[idx[r]!]!;
+      vl += err * err;
+      nets.critic.gradOut[r] = (c.vf_coef * 2 * err) / M;
+    }
+    vl /= M;
+    // actors: the loss is the mean over the M × A (env step, agent) pairs
+    let pg = 0;
+    let ent = 0;
+    let kl = 0;
+    let clipped = 0;
+    const inv = 1 / (M * A);
+    const fill = (net: Mlp, j: number, rowOff: number): void => {
+      const W = this.actorIn[j]!;
+      const src = this.bIn[j]!;
+      for (let r = 0; r < M; r++) {
+        const s0 = idx[r]! * W;
+        const d0 = (rowOff + r) * W;
+        for (let d = 0; d < W; d++) net.input[d0 + d] = src[s0 + d]!;
+      }
+    };
+    const lossRows = (net: Mlp, out: FloatArray, j: number, rowOff: number): void => {
+      const n = this.nActions[j]!;
+      const grad = net.gradOut;
+      for (let r = 0; r < M; r++) {
+        const k = idx[r]!;
+        const off = (rowOff + r) * n;
+        let mx = -Infinity;
+        for (let q = 0; q < n; q++) mx = Math.max(mx, out[off + q]!);
+        let s = 0;
+        for (let q = 0; q < n; q++) s += Math.exp(out[off + q]! - mx);
+        const lse = mx + Math.log(s);
+        let h = 0;
+        for (let q = 0; q < n; q++) {
+          const l = out[off + q]! - lse;
+          h -= Math.exp(l) * l;
+        }
+        const a = this.bAct[k * A + j]!;
+        const logp = out[off + a]! - lse;
+        const logRatio = logp - this.bLogp[k * A + j]!;
+        const ratio = Math.exp(logRatio);
+        const av = adv[r]!;
+        const cr = Math.min(1 + clip, Math.max(1 - clip, ratio));
+        pg += -Math.min(av * ratio, av * cr);
+        if (Math.abs(ratio - 1) > clip) clipped++;
+        kl += ratio - 1 - logRatio;
+        ent += h;
+        // ∂(−min(A·r, A·clip(r)))/∂logπ is zero where the clipped branch is active
+        const active = !((av > 0 && ratio > 1 + clip) || (av < 0 && ratio < 1 - clip));
+        const gLogp = active ? -av * ratio * inv : 0;
+        const gEnt = -c.ent_coef * inv;
+        for (let q = 0; q < n; q++) {
+          const l = out[off + q]! - lse;
+          const p = Math.exp(l);
+          // ∂logπ(a)/∂z_q = [q = a] − p_q ; ∂H/∂z_q = −p_q (log p_q + H)
+          grad[off + q] = gLogp * ((q === a ? 1 : 0) - p) - gEnt * p * (l + h);
+        }
+      }
+    };
+    if (share) {
+      const net = nets.actors[0]!;
+      for (let j = 0; j < A; j++) fill(net, j, j * M);
+      const out = net.forward(M * A);
+      for (let j = 0; j < A; j++) lossRows(net, out, j, j * M);
+    } else {
+      for (let j = 0; j < A; j++) {
+        const net = nets.actors[j]!;
+        fill(net, j, 0);
+        const out = net.forward(M);
+        lossRows(net, out, j, 0);
+      }
+    }
+    pg *= inv;
+    ent *= inv;
+    kl *= inv;
+    const loss = pg - c.ent_coef * ent + c.vf_coef * vl;
+    if (backward) this.backwardLast(M);
+    return { loss, pg, vl, ent, kl, clipFrac: clipped * inv };
+  }
+
+  /** back-propagates the last lossAndGrad(…, false) of M rows (its forward passes are still in the nets) */
+  private backwardLast(M: number): void {
+    const nets = this.nets;
+    if (this.config.share_policy) nets.actors[0]!.backward(M * this.nAgents);
+    else for (let j = 0; j < this.nAgents; j++) nets.actors[j]!.backward(M);
+    nets.critic.backward(M);
+  }
+
+  /** the gradient buffer lossAndGrad fills (same layout as params) */
+  get grads(): FloatArray {
+    return this.nets.store.grads;
+  }
+
+  private train(): UpdateMetrics {
+    const c = this.config;
+    const N = c.n_envs;
+    const S = c.n_steps * N;
+    const nets = this.nets;
     const perm = new Int32Array(S);
     const clip = c.clip_range;
     let pgSum = 0;
@@ -447,101 +571,7 @@ export class MAPPO {
       this.rng.permutation(perm);
       for (let st = 0; st < S; st += c.batch_size) {
         const idx = perm.subarray(st, Math.min(S, st + c.batch_size));
-        const M = idx.length;
-        nets.store.zeroGrad();
-        // advantages (shared by the agents of one env step), normalised per minibatch
-        const adv = this.advBuf;
-        let mean = 0;
-        for (let r = 0; r < M; r++) mean += adv[r] = this.bAdv[idx[r]!]!;
-        mean /= M;
-        if (c.normalize_advantage && M > 1) {
-          let v = 0;
-          for (let r = 0; r < M; r++) v += (adv[r]! - mean) ** 2;
-          const sd = Math.sqrt(v / (M - 1));
-          for (let r = 0; r < M; r++) adv[r] = (adv[r]! - mean) / (sd + 1e-8);
-        }
-        // critic
-        const ci = nets.critic.input;
-        for (let r = 0; r < M; r++) {
-          const src = idx[r]! * SD;
-          for (let d = 0; d < SD; d++) ci[r * SD + d] = this.bState[src + d]!;
-        }
-        const vOut = nets.critic.forward(M);
-        let vl = 0;
-        for (let r = 0; r < M; r++) {
-          const err = vOut[r]! - this.bRet[idx[r]!]!;
-          vl += err * err;
-          nets.critic.gradOut[r] = (c.vf_coef * 2 * err) / M;
-        }
-        vl /= M;
-        // actors: the loss is the mean over the M × A (env step, agent) pairs
-        let pg = 0;
-        let ent = 0;
-        let kl = 0;
-        let clipped = 0;
-        const inv = 1 / (M * A);
-        const fill = (net: Mlp, j: number, rowOff: number): void => {
-          const W = this.actorIn[j]!;
-          const src = this.bIn[j]!;
-          for (let r = 0; r < M; r++) {
-            const s0 = idx[r]! * W;
-            const d0 = (rowOff + r) * W;
-            for (let d = 0; d < W; d++) net.input[d0 + d] = src[s0 + d]!;
-          }
-        };
-        const lossRows = (net: Mlp, out: FloatArray, j: number, rowOff: number): void => {
-          const n = this.nActions[j]!;
-          const grad = net.gradOut;
-          for (let r = 0; r < M; r++) {
-            const k = idx[r]!;
-            const off = (rowOff + r) * n;
-            let mx = -Infinity;
-            for (let q = 0; q < n; q++) mx = Math.max(mx, out[off + q]!);
-            let s = 0;
-            for (let q = 0; q < n; q++) s += Math.exp(out[off + q]! - mx);
-            const lse = mx + Math.log(s);
-            let h = 0;
-            for (let q = 0; q < n; q++) {
-              const l = out[off + q]! - lse;
-              h -= Math.exp(l) * l;
-            }
-            const a = this.bAct[k * A + j]!;
-            const logp = out[off + a]! - lse;
-            const logRatio = logp - this.bLogp[k * A + j]!;
-            const ratio = Math.exp(logRatio);
-            const av = adv[r]!;
-            const cr = Math.min(1 + clip, Math.max(1 - clip, ratio));
-            pg += -Math.min(av * ratio, av * cr);
-            if (Math.abs(ratio - 1) > clip) clipped++;
-            kl += ratio - 1 - logRatio;
-            ent += h;
-            const active = !((av > 0 && ratio > 1 + clip) || (av < 0 && ratio < 1 - clip));
-            const gLogp = active ? -av * ratio * inv : 0;
-            const gEnt = -c.ent_coef * inv;
-            for (let q = 0; q < n; q++) {
-              const l = out[off + q]! - lse;
-              const p = Math.exp(l);
-              grad[off + q] = gLogp * ((q === a ? 1 : 0) - p) - gEnt * p * (l + h);
-            }
-          }
-        };
-        if (share) {
-          const net = nets.actors[0]!;
-          for (let j = 0; j < A; j++) fill(net, j, j * M);
-          const out = net.forward(M * A);
-          for (let j = 0; j < A; j++) lossRows(net, out, j, j * M);
-        } else {
-          for (let j = 0; j < A; j++) {
-            const net = nets.actors[j]!;
-            fill(net, j, 0);
-            const out = net.forward(M);
-            lossRows(net, out, j, 0);
-          }
-        }
-        pg *= inv;
-        ent *= inv;
-        kl *= inv;
-        const loss = pg - c.ent_coef * ent + c.vf_coef * vl;
+        const { loss, pg, vl, ent, kl, clipFrac } = this.lossAndGrad(idx, false);
         if (!Number.isFinite(loss)) {
           throw new Error(
             `MAPPO: the loss is ${loss} at update ${this.updates}, epoch ${epoch + 1} (policy_loss=${pg}, value_loss=${vl}, entropy=${ent}); ` +
@@ -552,15 +582,13 @@ export class MAPPO {
         vSum += vl;
         entSum += ent;
         klSum += kl;
-        cfSum += clipped * inv;
+        cfSum += clipFrac;
         nb++;
         if (c.target_kl !== null && kl > 1.5 * c.target_kl) {
           stop = true;
           break;
         }
-        if (share) nets.actors[0]!.backward(M * A);
-        else for (let j = 0; j < A; j++) nets.actors[j]!.backward(M);
-        nets.critic.backward(M);
+        this.backwardLast(idx.length);
         const gn = clipGradNorm(nets.store.grads, c.max_grad_norm);
         if (!Number.isFinite(gn)) throw new Error(`MAPPO: the gradient norm is ${gn} at update ${this.updates}, epoch ${epoch + 1}; training stopped`);
         this.optim.step(nets.store.params, nets.store.grads, c.learning_rate);

@@ -81,6 +81,41 @@ export class OrderPool {
     return id;
   }
 
+  /** Snapshot hook (snapshot.ts): the columns up to the high-water mark (ids above it were never handed out). */
+  saveState(): { cap: number; used: number; liveCount: number; freeHead: number; cols: Array<Int32Array | Float64Array | Int8Array | Uint8Array | Uint32Array> } {
+    const u = this.used;
+    return {
+      cap: this.cap,
+      used: u,
+      liveCount: this.liveCount,
+      freeHead: this.freeHead,
+      cols: [this.price, this.qty, this.side, this.owner, this.book, this.next, this.prev, this.live, this.gen, this.expires].map((a) => a.slice(0, u)),
+    };
+  }
+
+  loadState(st: { cap: number; used: number; liveCount: number; freeHead: number; cols: Array<Int32Array | Float64Array | Int8Array | Uint8Array | Uint32Array> }): void {
+    const cap = st.cap;
+    const col = <T extends Int32Array | Float64Array | Int8Array | Uint8Array | Uint32Array>(i: number, make: (n: number) => T): T => {
+      const a = make(cap);
+      a.set(st.cols[i] as never);
+      return a;
+    };
+    this.cap = cap;
+    this.price = col(0, (n) => new Int32Array(n));
+    this.qty = col(1, (n) => new Float64Array(n));
+    this.side = col(2, (n) => new Int8Array(n));
+    this.owner = col(3, (n) => new Int32Array(n));
+    this.book = col(4, (n) => new Int32Array(n));
+    this.next = col(5, (n) => new Int32Array(n));
+    this.prev = col(6, (n) => new Int32Array(n));
+    this.live = col(7, (n) => new Uint8Array(n));
+    this.gen = col(8, (n) => new Uint32Array(n));
+    this.expires = col(9, (n) => new Int32Array(n));
+    this.used = st.used;
+    this.liveCount = st.liveCount;
+    this.freeHead = st.freeHead;
+  }
+
   release(id: number): void {
     this.live[id] = 0;
     this.qty[id] = 0;

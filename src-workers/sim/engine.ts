@@ -1,7 +1,7 @@
 /**
  * The Bullpen engine: a pure, deterministic market simulation. Same seed + same inputs at the same
  * ticks ⇒ bit-identical state (see stateHash). It depends only on src-shared and pure-rand; one tick
- * is 50 ms of floor time. Per tick, in order: the fundamental moves, news may break, the crowd wakes
+ * is 50 ms of floor time. Per tick, in order: scenario shocks act (scenarios.ts), the fundamental moves, news may break, the crowd wakes
  * and trades, the desks' arbitrage scan and decision cycles run, marks and per-tick statistics are
  * updated, and every BAR_TICKS ticks a bar closes and indicators and regimes update.
  */

@@ -48,6 +48,29 @@ export class ExpiryWheel {
     for (let k = 0; k < n; k++) fn(ids[k] as number, gens[k] as number);
   }
 
+  /** Snapshot hook (snapshot.ts): only the live part of each slot, and each slot's capacity. */
+  saveState(): { counts: Int32Array; caps: Int32Array; ids: Int32Array[]; gens: Uint32Array[] } {
+    return {
+      counts: this.counts.slice(),
+      caps: Int32Array.from(this.ids, (a) => a.length),
+      ids: this.ids.map((a, i) => a.slice(0, this.counts[i] as number)),
+      gens: this.gens.map((a, i) => a.slice(0, this.counts[i] as number)),
+    };
+  }
+
+  loadState(st: { counts: Int32Array; caps: Int32Array; ids: Int32Array[]; gens: Uint32Array[] }): void {
+    this.counts.set(st.counts);
+    for (let i = 0; i < WHEEL; i++) {
+      const cap = st.caps[i] as number;
+      const ids = new Int32Array(cap);
+      ids.set(st.ids[i] as Int32Array);
+      const gens = new Uint32Array(cap);
+      gens.set(st.gens[i] as Uint32Array);
+      this.ids[i] = ids;
+      this.gens[i] = gens;
+    }
+  }
+
   hash(h: Hasher): void {
     for (let i = 0; i < WHEEL; i++) {
       const n = this.counts[i] as number;

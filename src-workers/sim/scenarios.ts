@@ -104,7 +104,8 @@ interface RunnerState {
   params: RunnerParams;
   randomCount: number;
   rng: number[];
-  baseMix: number[];
+  fx: Record<string, number[] | boolean>;
+  watching: boolean;
 }
 
 const DEFAULT_PARAMS: RunnerParams = { latencyTicks: 2, dataNoise: 0.0005, adversarialRate: 0, blackSwanRate: 0 };
@@ -609,6 +610,23 @@ export class ScenarioRunner {
     return this.runs.length;
   }
 
+  /** Venue outages and trading halts of active shocks, as halts. */
+  private outages(t: number): ScenarioState['halts'] {
+    const out: ScenarioState['halts'] = [];
+    for (const run of this.runs) {
+      for (const sh of run.shocks) {
+        const shock = run.scenario.shocks[sh.index]!;
+        if (shock.effect.kind !== 'outage' || sh.state !== 'active' || t >= sh.endTick) continue;
+        for (const s of sh.symbols) {
+          for (let v = 0; v < 2; v++) {
+            if (sh.venueMask & (1 << v)) out.push({ scope: 'venue', symbol: s, venue: v, untilTick: sh.endTick, reason: `${run.scenario.name}: ${shock.label ?? (shock.effect.mode === 'dark' ? 'venue down' : 'trading halt')}` });
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /** Scheduled shocks, halts in force, breaker rules and live parameters (the API's scenario.active). */
   state(): ScenarioState {
     const e = this.e;
@@ -617,7 +635,7 @@ export class ScenarioRunner {
     return {
       tick: t,
       shocks: this.list(),
-      halts: e.breakers.halts.filter((h) => h.untilTick > t),
+      halts: [...e.breakers.halts.filter((h) => h.untilTick > t), ...this.outages(t)],
       breakers: e.breakers.config,
       breakersFrom: e.breakers.overrideId,
       params: {
@@ -642,7 +660,8 @@ export class ScenarioRunner {
       params: { ...this.params },
       randomCount: this.randomCount,
       rng: [...this.rng.state()],
-      baseMix: Array.from(this.fx.baseMix),
+      fx: this.fx.save(),
+      watching: this.watching,
     };
     return st;
   }
@@ -654,8 +673,8 @@ export class ScenarioRunner {
     this.params = { ...DEFAULT_PARAMS, ...st.params };
     this.randomCount = st.randomCount;
     this.rng = new Rng(xoroshiro128plusFromState(st.rng));
-    this.fx.baseMix.set(st.baseMix);
-    this.watching = this.runs.some((r) => r.state === 'active');
+    this.fx.load(st.fx);
+    this.watching = st.watching;
   }
 
   hash(h: Hasher): void {

@@ -82,6 +82,38 @@ export class ShockEffects {
     this.active = true;
   }
 
+  /** the per-tick multipliers as plain arrays (part of ScenarioRunner.saveState) */
+  save(): Record<string, number[] | boolean> {
+    return {
+      vol: Array.from(this.vol),
+      depth: Array.from(this.depth),
+      spread: Array.from(this.spread),
+      pull: Array.from(this.pull),
+      informed: Array.from(this.informed),
+      typeMult: Array.from(this.typeMult),
+      down: Array.from(this.down),
+      baseMix: Array.from(this.baseMix),
+      active: this.active,
+    };
+  }
+
+  load(st: Record<string, number[] | boolean>): void {
+    const arr = (k: string): number[] => {
+      const v = st[k];
+      if (!Array.isArray(v)) throw new Error(`ShockEffects.load: ${k} missing`);
+      return v;
+    };
+    this.vol.set(arr('vol'));
+    this.depth.set(arr('depth'));
+    this.spread.set(arr('spread'));
+    this.pull.set(arr('pull'));
+    this.informed.set(arr('informed'));
+    this.typeMult.set(arr('typeMult'));
+    this.down.set(arr('down'));
+    this.baseMix.set(arr('baseMix'));
+    this.active = st.active === true;
+  }
+
   hash(h: Hasher): void {
     h.arr(this.vol).arr(this.depth).arr(this.spread).arr(this.pull).arr(this.informed).arr(this.typeMult).arr(this.down).arr(this.baseMix).int(this.active ? 1 : 0);
   }

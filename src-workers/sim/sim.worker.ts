@@ -48,6 +48,8 @@ let fromTick = 0;
 // recording: keyframes and desk-equity samples since the last batch
 let record: RecordSpec | null = null;
 let keyframes: Array<{ tick: number; bytes: Uint8Array }> = [];
+/** back-pressure: the host's recorder is behind, run no ticks until it catches up */
+let throttled = false;
 let sampleAt: number[] = [];
 let equity: number[] = [];
 
@@ -110,7 +112,7 @@ function flush(e: Engine): void {
   series = [];
   seriesVol = [];
   const transfer: ArrayBuffer[] = [...frameTransferables(frame), seriesLast.buffer, seriesVolume.buffer];
-  const batch: SimBatch = { fromTick: fromTick + 1, toTick, latest: frame, seriesLast, seriesVolume, events };
+  const batch: SimBatch = { fromTick: fromTick + 1, toTick, latest: frame, seriesLast, seriesVolume, events, postedAt: Date.now() };
   if (record) {
     batch.keyframes = keyframes;
     const st = Int32Array.from(sampleAt);
@@ -132,7 +134,7 @@ function loop(): void {
   timer = null;
   immediate = null;
   const e = engine;
-  if (!e || !running || failed) return;
+  if (!e || !running || failed || throttled) return;
   try {
     const now = performance.now();
     const sliceEnd = now + MAX_SLICE_MS;
@@ -215,6 +217,18 @@ port.on('message', (msg: HostToSim) => {
         if (engine) {
           if (!failed) flush(engine);
           post({ type: 'paused', tick: engine.tick });
+        }
+        break;
+      case 'throttle':
+        throttled = msg.on;
+        clearTimers();
+        if (engine && !failed) {
+          if (throttled) flush(engine);
+          else if (running) {
+            tickDebt = 0;
+            lastRunAt = performance.now();
+            loop();
+          }
         }
         break;
       case 'speed':

@@ -140,3 +140,49 @@ describe('recording a live session', () => {
     if (inputTick >= forkTick + 100) expect(b).toBe(a);
   }, 60_000);
 });
+
+/** A disk that stalls: every commit takes `stallMs` while armed. */
+class SlowRecorder extends Recorder {
+  stallMs = 0;
+  override commit(): void {
+    const until = performance.now() + this.stallMs;
+    while (performance.now() < until) {
+      // a slow fsync
+    }
+    super.commit();
+  }
+}
+
+describe('back-pressure', () => {
+  it('holds the engine back while the disk is behind, shows the lag, and drops nothing', async () => {
+    const slow = new SlowRecorder(lib, { keyframeEvery: 100, log: () => undefined });
+    const logs: string[] = [];
+    const h = new SessionHost({ workerFactory: nodeWorkerFactory(), recorder: slow, appVersion: 'test', log: (l) => logs.push(l), stallTimeoutMs: 20_000 });
+    try {
+      const info = await h.start({ ...SMALL, seed: 5, speed: 'max' });
+      await until(() => h.status().tick > 200, 20_000, 'tick 200');
+      slow.stallMs = 1300;
+      let maxLag = 0;
+      const t0 = Date.now();
+      while (Date.now() - t0 < 5000) {
+        const st = SessionStatus.parse(h.status()).recording;
+        maxLag = Math.max(maxLag, st?.lagMs ?? 0);
+        await sleep(25);
+      }
+      slow.stallMs = 0;
+      expect(maxLag).toBeGreaterThan(1000);
+      expect(logs.some((l) => /holding the engine back/.test(l))).toBe(true);
+      await until(() => SessionStatus.parse(h.status()).recording?.backpressure === false, 10_000, 'back-pressure released');
+      const before = h.status().tick;
+      await until(() => h.status().tick > before + 100, 10_000, 'ticks after release');
+      await h.stop();
+      const events = readEvents(lib, info.sessionId);
+      expect(events.length).toBe(getRecording(lib, info.sessionId).eventCount);
+      events.forEach((e, i) => expect(e.seq).toBe(i));
+      expect(verifyRecording(lib, info.sessionId).ok).toBe(true);
+    } finally {
+      await h.dispose();
+      slow.close();
+    }
+  }, 60_000);
+});

@@ -30,6 +30,13 @@ describe('bullpen train / eval', () => {
     const exported = JSON.parse(readFileSync(exportFile, 'utf8')) as { format: string; metrics: unknown[] };
     expect(exported.format).toBe('bullpen-training-run/1');
     expect(exported.metrics.length).toBe(4);
+    // compare: the stored checkpoint and the exported run file, on the same held-out markets
+    const c = bullpen('eval', run.checkpoint.id, exportFile, '--episodes', '2');
+    expect(c.status, c.stderr).toBe(0);
+    expect(c.stdout).toMatch(/^comparison on the same 2 held-out markets:$/m);
+    const rows = c.stdout.split('comparison')[1]!.trim().split('\n').slice(2);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.replace(/^\S.*?\s{2,}/, '')).toBe(rows[1]!.replace(/^\S.*?\s{2,}/, '')); // the same policy scores the same
   }, 90_000);
 
   it('refuses invalid hyperparameters naming the field, and an unknown checkpoint', () => {

@@ -108,6 +108,7 @@ describe('TrainingService (Piscina pool)', () => {
     expect(r.stepsDone).toBeLessThan(1_000_000);
     const cps = store.checkpoints(h.id);
     expect(cps.length).toBeGreaterThanOrEqual(2);
+    expect(cps.length).toBeLessThanOrEqual(10); // the service keeps the 10 most recent
     const resumed = svc.start(tradingJob(256, { evalEpisodes: 0 }), { resumeFrom: cps[cps.length - 1]!.id });
     const rr = await resumed.done;
     expect(rr.status).toBe('completed');
@@ -138,4 +139,15 @@ describe('TrainingService (Piscina pool)', () => {
     const next = await svc.start(tradingJob(256, { evalEpisodes: 0 })).done;
     expect(next.status).toBe('completed');
   }, 60_000);
+
+  it('RunStore keeps the most recent checkpoints and fails runs a dead process left running', () => {
+    const run = store.createRun({ id: 'r-keep', env: 'trading', algo: 'ppo', seed: 1, totalSteps: 10, hyperparams: {}, envConfig: {}, curriculum: false, resumedFrom: null, createdAt: '2026-01-01T00:00:00Z' });
+    expect(run.status).toBe('queued');
+    for (const t of [1, 2, 3]) store.addCheckpoint('r-keep', `c${t}`, t, { t, x: NaN }, '2026-01-01T00:00:00Z', 2);
+    expect(store.checkpoints('r-keep').map((c) => c.id)).toEqual(['c2', 'c3']);
+    expect(store.checkpointSnapshot('c3')!.snapshot).toEqual({ t: 3, x: null });
+    store.markRunning('r-keep', '2026-01-01T00:00:01Z');
+    expect(store.failInterrupted('2026-01-01T00:00:02Z')).toBeGreaterThanOrEqual(1);
+    expect(store.getRun('r-keep')).toMatchObject({ status: 'failed', error: 'interrupted: the app ended while the run was in progress' });
+  });
 });

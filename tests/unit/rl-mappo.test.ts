@@ -85,6 +85,34 @@ describe('MAPPO', () => {
     }, 60_000);
   }
 
+  for (const share of [true, false]) {
+    it(`computes the exact gradient of its loss (central finite differences, f64 kernel, ${share ? 'shared actor' : 'separate actors'})`, () => {
+      const model = new MAPPO(() => new Signalling(), { n_envs: 4, n_steps: 16, batch_size: 32, n_epochs: 1, ent_coef: 0.05, vf_coef: 0.7, share_policy: share, net_arch: [8], critic_net_arch: [8], kernel: 'js', seed: 3 });
+      model.learn(128); // move away from the initial parameters so ratios differ from 1
+      model.collectRollout();
+      const idx = Int32Array.from({ length: 24 }, (_, i) => (i * 5) % 64);
+      model.lossAndGrad(idx, true);
+      const g = Float64Array.from(model.grads);
+      const p = model.params;
+      const rng = new Rng(4);
+      let checked = 0;
+      for (let t = 0; t < 60; t++) {
+        const i = rng.int(p.length);
+        const x = p[i]!;
+        const h = 1e-6;
+        p[i] = x + h;
+        const lp = model.lossAndGrad(idx, false).loss;
+        p[i] = x - h;
+        const lm = model.lossAndGrad(idx, false).loss;
+        p[i] = x;
+        const fd = (lp - lm) / (2 * h);
+        expect(Math.abs(fd - g[i]!), `param ${i}: fd ${fd} vs ${g[i]}`).toBeLessThan(1e-6 + 1e-4 * Math.abs(fd));
+        checked++;
+      }
+      expect(checked).toBe(60);
+    });
+  }
+
   it('is deterministic per seed and its snapshot round-trips', () => {
     const a = new MAPPO(() => new Signalling(), { ...FAST, seed: 5 }).learn(2048);
     const b = new MAPPO(() => new Signalling(), { ...FAST, seed: 5 }).learn(2048);

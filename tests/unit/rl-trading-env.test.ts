@@ -97,6 +97,29 @@ describe('TradingEnv on the engine', () => {
     expect(() => cont.step(Float64Array.of(NaN))).toThrow(/not a number/);
   });
 
+  it('trades against the crowd and the desks: its orders take their liquidity and move the price', () => {
+    const big = { ...SMALL, reward: 'pnl' as const, lotFraction: 0.1, maxLots: 10, sizes: [10] };
+    const buyer = new TradingEnv(big);
+    const idle = new TradingEnv(big);
+    buyer.resetMarket(21);
+    idle.resetMarket(21);
+    const e = buyer.market.engine;
+    expect(buyer.market.mark).toBe(idle.market.mark); // same seed, same market
+    const ask = (x: TradingEnv): number => Math.min(...[0, 1].map((v) => x.market.engine.books[v]!.bestAsk()).filter((p) => p > 0));
+    const askDepth = (x: TradingEnv): number => x.market.engine.books[0]!.depth(-1, 1000) + x.market.engine.books[1]!.depth(-1, 1000);
+    const depth0 = askDepth(buyer);
+    const sent = buyer.market.trade(buyer.agent, 10 * buyer.market.lotUnits); // 10 lots at up to 0.1% through the touch
+    expect(sent).toBe(10 * buyer.market.lotUnits);
+    const got = buyer.market.position(buyer.agent);
+    expect(got).toBeGreaterThan(0);
+    // the units it bought came out of the resting asks (the crowd's and the desks' orders)
+    expect(depth0 - askDepth(buyer)).toBeCloseTo(got, 9);
+    expect(ask(buyer)).toBeGreaterThanOrEqual(ask(idle));
+    expect(e.venueMid(0, 0) + e.venueMid(0, 1)).toBeGreaterThan(idle.market.engine.venueMid(0, 0) + idle.market.engine.venueMid(0, 1));
+    // it paid the spread and the taker fee
+    expect(buyer.market.equity(buyer.agent)).toBeLessThan(AGENT_CAPITAL);
+  });
+
   it('computes the pnl and pnl_risk rewards exactly from the equity change and the position held', () => {
     for (const reward of ['pnl', 'pnl_risk'] as const) {
       const env = new TradingEnv({ ...SMALL, reward, rewardScale: 100, riskAversion: 500 });

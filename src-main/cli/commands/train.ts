@@ -142,21 +142,28 @@ export function registerTrain(program: Command): void {
 export function registerEval(program: Command): void {
   program
     .command('eval')
-    .description('evaluate a trained checkpoint on held-out markets against buy-and-hold, random and the rule-based desks')
-    .argument('<checkpoint>', 'checkpoint id or run id in the library, or an exported run / policy snapshot JSON file')
+    .description('evaluate trained checkpoints on held-out markets against buy-and-hold, random and the rule-based desks')
+    .argument('<checkpoint...>', 'checkpoint ids or run ids in the library, or exported run / policy snapshot JSON files; several are compared on the same markets')
     .option('--episodes <n>', 'held-out markets (one episode each)', intArg('--episodes', 1, 10_000), 20)
     .option('--seed-base <n>', 'first held-out market seed (training markets use seeds below 2^30)', intArg('--seed-base', 0, 0xffff_ffff), 1 << 30)
-    .option('--json', 'print the report as JSON')
-    .option('--export <file>', 'also write the run (metrics + latest checkpoint) of a library checkpoint to this JSON file')
-    .action((ref: string, opts: { episodes: number; seedBase: number; json?: boolean; export?: string }, cmd: Command) => {
+    .option('--json', 'print the report(s) as JSON')
+    .option('--export <file>', 'also write the run (metrics + latest checkpoint) of the first checkpoint to this JSON file')
+    .action((refs: string[], opts: { episodes: number; seedBase: number; json?: boolean; export?: string }, cmd: Command) => {
       const lib = openLibraryOf(cmd);
       try {
         const store = new RunStore(lib.db);
-        const cp = loadCheckpoint(ref, store);
-        process.stderr.write(`bullpen eval: ${cp.label}, ${cp.env} env, ${opts.episodes} held-out markets\n`);
-        const report = evaluateCheckpoint(cp, { episodes: opts.episodes, seedBase: opts.seedBase });
-        process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : formatReport(report) + '\n');
+        const loaded = refs.map((ref) => loadCheckpoint(ref, store));
+        const reports = loaded.map((cp) => {
+          process.stderr.write(`bullpen eval: ${cp.label}, ${cp.env} env, ${opts.episodes} held-out markets\n`);
+          return { label: cp.label, report: evaluateCheckpoint(cp, { episodes: opts.episodes, seedBase: opts.seedBase }) };
+        });
+        if (opts.json) process.stdout.write(JSON.stringify(reports.length === 1 ? reports[0]!.report : reports) + '\n');
+        else {
+          for (const r of reports) process.stdout.write((reports.length > 1 ? `${r.label}\n` : '') + formatReport(r.report) + '\n');
+          if (reports.length > 1) process.stdout.write(compareTable(reports) + '\n');
+        }
         if (opts.export) {
+          const ref = refs[0]!;
           const runId = store.checkpointSnapshot(ref)?.runId ?? (store.getRun(ref) ? ref : null);
           if (!runId) throw new Error('--export needs a checkpoint or run in the library');
           writeFileSync(opts.export, JSON.stringify(store.exportRun(runId)));
@@ -168,4 +175,16 @@ export function registerEval(program: Command): void {
         lib.close();
       }
     });
+}
+
+/** The agents of several checkpoints side by side (same held-out markets). */
+function compareTable(reports: { label: string; report: EvaluationReport }[]): string {
+  const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+  const lines = [`comparison on the same ${reports[0]!.report.seeds.length} held-out markets:`, `${'checkpoint'.padEnd(48)} ${'mean return'.padStart(11)} ${'95% CI'.padStart(21)} ${'Sharpe'.padStart(7)} ${'max DD'.padStart(7)}`];
+  for (const r of reports) {
+    const a = r.report.contenders[0]!;
+    const label = r.label.length > 48 ? `${r.label.slice(0, 45)}...` : r.label;
+    lines.push(`${label.padEnd(48)} ${pct(a.meanReturn).padStart(11)} ${`[${pct(a.ci95[0])}, ${pct(a.ci95[1])}]`.padStart(21)} ${a.meanSharpe.toFixed(2).padStart(7)} ${pct(a.meanMaxDrawdown).padStart(7)}`);
+  }
+  return lines.join('\n');
 }
