@@ -22,7 +22,7 @@ import type { Library } from './library';
  */
 
 /** Keyframe interval (ticks): seek cost is at most this many ticks of re-simulation. */
-export const DEFAULT_KEYFRAME_EVERY = 100;
+export const DEFAULT_KEYFRAME_EVERY = 200;
 /** Interval of recorded OHLCV bars and desk-equity samples (ticks; 20 = one second of floor time). */
 export const DEFAULT_SAMPLE_TICKS = 20;
 /** Upper bound on the time between commits. */

@@ -1,35 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
+import { mimeTypeOf } from './mime';
 
-export const MIME_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.csv': 'text/csv; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.wasm': 'application/wasm',
-  '.glb': 'model/gltf-binary',
-  '.gltf': 'model/gltf+json',
-  '.ktx2': 'image/ktx2',
-  '.hdr': 'application/octet-stream',
-  '.bin': 'application/octet-stream',
-};
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -107,7 +80,7 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     }
     return;
   }
-  const type = MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const type = mimeTypeOf(file);
   res.writeHead(200, {
     ...SECURITY_HEADERS,
     'Content-Type': type,
