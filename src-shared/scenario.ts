@@ -56,6 +56,8 @@ export const LiquidityShock = z.object({
   rate: fraction(0, 20).default(1),
   /** multiplier of the value traders' wake-up rate (fundamental buyers and sellers stepping back) */
   value: fraction(0, 20).default(1),
+  /** multiplier of the noise traders' wake-up rate (the random liquidity of everyone else) */
+  noise: fraction(0, 20).default(1),
   /** multiplier of how far market makers lean their quotes towards value (0: they cannot tell a rumour from information) */
   informed: fraction(0, 2).default(1),
 }).strict();

@@ -148,7 +148,9 @@ export async function storeFigures(opts: BenchOptions): Promise<Figure[]> {
       figures.push({ name: 'store.bytes_per_event', value: size / events, unit: 'bytes/event' });
       const seeks: number[] = [];
       let rng = 12345;
-      const n = Math.max(50, Math.round(opts.seconds * 40));
+      const n = Math.max(100, Math.round(opts.seconds * 100));
+      // warm-up (first restores compile the snapshot reader and the engine's tick): not counted
+      for (let k = 0; k < 5; k++) new ReplayCursor(hl, 'hour').seek(1000 + k * 7919);
       for (let k = 0; k < n; k++) {
         rng = (Math.imul(rng, 1103515245) + 12345) >>> 0;
         const target = rng % HOUR_TICKS;

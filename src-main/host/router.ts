@@ -49,7 +49,9 @@ export function createRouter(host: SessionHost, appInfo: AppInfo, recordings?: R
     if (!recordings) throw new ApiError({ code: 'no_recording', message: 'Recordings are not available: the library is not open.' });
     return recordings;
   };
-  const scenarios = () => scenarioControlFor(host, { isLive: () => !recordings || recordings.state() === null });
+  // created now so it collects scenario reports from the start; refuses changes while a recording is viewed
+  const scenarioControl = scenarioControlFor(host, { isLive: () => !recordings || recordings.state() === null });
+  const scenarios = (): typeof scenarioControl => scenarioControl;
   const handlers: Handlers = {
     'recording.list': (p) => rec().list(p.limit),
     'recording.open': (p) => rec().open(p.id),

@@ -32,6 +32,7 @@ import {
   type ScenarioSummary,
 } from '../../src-shared/scenario';
 import { difficultyInputs } from '../../src-workers/sim/difficulty';
+import { RANDOM_ID_BASE } from '../../src-workers/sim/scenarios';
 import { loadPresets } from './scenario-presets';
 import type { SessionHost } from './session-host';
 
@@ -119,6 +120,9 @@ export class ScenarioControl {
       if (p.at < now) throw badRequest(`Scenario "${scenario.name}" refused: tick ${p.at} is outside the session (in the past; the floor is at tick ${now}).`);
       if (p.at - now > MAX_SCHEDULE_AHEAD_TICKS) throw badRequest(`Scenario "${scenario.name}" refused: tick ${p.at} is outside the session (more than 24 floor-hours ahead of tick ${now}).`);
     }
+    // ids stay clear of those already scheduled in the engine (a session forked from a recording keeps its scenarios)
+    const scheduled = await this.host.scenarioState();
+    for (const s of scheduled.shocks) if (s.scenarioId < RANDOM_ID_BASE && s.scenarioId >= this.nextId) this.nextId = s.scenarioId + 1;
     const id = this.nextId++;
     const { tick } = await this.host.input({ kind: 'scenario', id, startTick: p.at ?? null, scenario });
     const startTick = Math.max(p.at ?? tick, tick);

@@ -70,7 +70,10 @@ type Mark = { kind: 'input' | 'halt' | 'alert' | 'trade'; label: string };
 export function markOf(e: BullpenEvent): Mark | null {
   switch (e.type) {
     case 'input':
-      return { kind: 'input', label: `input ${JSON.stringify(e.input)}` };
+      return { kind: 'input', label: inputLabel(e.input) };
+    case 'scenario':
+      // a scenario starting and each of its shocks firing are injections to jump to
+      return e.phase === 'started' || e.phase === 'shock' ? { kind: 'input', label: `${e.name}: ${e.message}` } : null;
     case 'alert':
       if (/halt/i.test(e.message)) return { kind: 'halt', label: `${e.source}: ${e.message}` };
       return e.severity === 'info' ? null : { kind: 'alert', label: `${e.severity} ${e.source}: ${e.message}` };
@@ -79,6 +82,16 @@ export function markOf(e: BullpenEvent): Mark | null {
     default:
       return null;
   }
+}
+
+/** One line for an input (a scenario input carries the whole scenario: name it, do not print it). */
+function inputLabel(input: unknown): string {
+  if (typeof input === 'object' && input !== null && 'kind' in input) {
+    const i = input as { kind: unknown; scenario?: { title?: unknown; name?: unknown } };
+    if (i.kind === 'scenario' && i.scenario) return `scenario injected: ${String(i.scenario.title ?? i.scenario.name ?? '?')}`;
+  }
+  const text = JSON.stringify(input);
+  return `input ${text.length > 200 ? `${text.slice(0, 197)}...` : text}`;
 }
 
 export class Recorder implements SessionRecorder {

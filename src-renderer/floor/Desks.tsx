@@ -202,7 +202,9 @@ export function Desks({ roster, layout }: { roster: Roster; layout: FloorLayout 
     // selection ring
     const ring = new Mesh(new TorusGeometry(0.75, 0.05, 8, 40), new MeshBasicMaterial({ color: '#ffffff', toneMapped: false }));
     ring.rotation.x = -Math.PI / 2;
-    ring.visible = false;
+    // always drawn (shrunk to nothing when no agent is selected) so its shader compiles with the
+    // first frame instead of stalling the first click (seconds on software GL)
+    ring.scale.setScalar(1e-4);
     ring.raycast = () => {};
     for (const m of [pads, monitors, tables, panels, strips, markers]) m.raycast = () => {};
 
@@ -360,7 +362,7 @@ export function Desks({ roster, layout }: { roster: Roster; layout: FloorLayout 
       const pulse = 1 + Math.sin(time * 4) * 0.06;
       ring.position.set(sp.x, 0.06, sp.z);
       ring.scale.set(pulse * AVATAR_SCALE, pulse * AVATAR_SCALE, pulse * AVATAR_SCALE);
-    } else ring.visible = false;
+    } else ring.scale.setScalar(1e-4);
   });
 
   const onBody = (role: number) => (e: ThreeEvent<MouseEvent>) => {

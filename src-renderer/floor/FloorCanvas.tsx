@@ -102,6 +102,9 @@ function SceneContents({ roster }: { roster: Roster }) {
   const layout: FloorLayout = useMemo(() => computeLayout(roster), [roster]);
   const scene = useThree((s) => s.scene);
   useEffect(() => {
+    performance.mark('bullpen:scene-built');
+  }, []);
+  useEffect(() => {
     scene.fog = new Fog(BG, layout.extent * 1.6, layout.extent * 4.5);
     return () => {
       scene.fog = null;

@@ -67,7 +67,7 @@ export function Inspect({ roster, layout }: { roster: Roster; layout: FloorLayou
       8,
     );
     m.name = 'inspect-rings';
-    m.count = 0;
+    m.count = 1;
     m.frustumCulled = false;
     m.raycast = () => {};
     return m;
@@ -99,8 +99,14 @@ export function Inspect({ roster, layout }: { roster: Roster; layout: FloorLayou
       tmp.o.updateMatrix();
       rings.setMatrixAt(n++, tmp.o.matrix);
     }
+    if (n === 0) {
+      // one ring shrunk to nothing: the shader compiles with the first frame, not on the first pin
+      tmp.o.position.set(0, -10, 0);
+      tmp.o.scale.set(1e-4, 1e-4, 1e-4);
+      tmp.o.updateMatrix();
+      rings.setMatrixAt(n++, tmp.o.matrix);
+    }
     rings.count = n;
-    rings.visible = n > 0;
     rings.instanceMatrix.needsUpdate = true;
   });
 

@@ -13,7 +13,9 @@ export function glowMaterial(glow: number, params: MeshStandardMaterialParameter
       .replace('#include <common>', '#include <common>\nuniform float uGlow;')
       .replace('#include <emissivemap_fragment>', '#include <emissivemap_fragment>\n\ttotalEmissiveRadiance += diffuseColor.rgb * uGlow;');
   };
-  m.customProgramCacheKey = () => `glow-${glow}`;
+  // the glow is a uniform, so every glow material shares ONE program (a key per glow value compiled
+  // eight copies of the PBR shader: seconds of the first frame on software GL)
+  m.customProgramCacheKey = () => 'bullpen-glow';
   return m;
 }
 

@@ -3,10 +3,13 @@ import { renderStats } from '../floor/stats';
 import { fmtInt, fmtRate } from '../format';
 import { useFloor } from '../store';
 
+/** p95 of the last ≤ 120 frames' JavaScript time (a start-up stall ages out). */
 function p95(): number | null {
-  const n = renderStats.frameJsCount;
+  const n = Math.min(renderStats.frameJsCount, 120);
   if (n === 0) return null;
-  const a = Array.from(renderStats.frameJs.subarray(0, Math.min(n, renderStats.frameJs.length)));
+  const cap = renderStats.frameJs.length;
+  const a: number[] = [];
+  for (let i = 1; i <= n; i++) a.push(renderStats.frameJs[(renderStats.frameJsHead - i + cap) % cap] ?? 0);
   a.sort((x, y) => x - y);
   return a[Math.min(a.length - 1, Math.floor(a.length * 0.95))] ?? null;
 }
@@ -42,7 +45,7 @@ export function SystemPanel() {
     ['Events/s', ticking ? fmtRate(status?.eventRate ?? 0) : '0', 'Events per second (orders, trades, decisions, votes, alerts)'],
     ['Batches/s', fmtRate(batchRate), 'Frame batches received per second'],
     ['FPS', String(fps), 'Frames drawn per second'],
-    ['JS p95', gpu.js === null ? '—' : `${gpu.js.toFixed(1)} ms`, '95th percentile of JavaScript time per frame (last 600 frames)'],
+    ['JS p95', gpu.js === null ? '—' : `${gpu.js.toFixed(1)} ms`, '95th percentile of JavaScript time per frame (last 120 frames)'],
     ['Draw calls', fmtInt(gpu.calls), 'WebGL draw calls in the last frame'],
     ['Triangles', fmtInt(gpu.tris), 'Triangles in the last frame'],
     ['Worker', status?.paused && health === 'running' ? 'paused' : health, 'Simulation worker health', `health-${health}`],

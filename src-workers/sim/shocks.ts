@@ -68,6 +68,7 @@ export class ShockEffects {
         this.pull[s] = 1 - (1 - (this.pull[s] as number)) * (1 - k.pull);
         this.typeMult[MM * S + s] = (this.typeMult[MM * S + s] as number) * k.rate;
         this.typeMult[VALUE * S + s] = (this.typeMult[VALUE * S + s] as number) * k.value;
+        this.typeMult[NOISE * S + s] = (this.typeMult[NOISE * S + s] as number) * k.noise;
         this.informed[s] = (this.informed[s] as number) * k.informed;
         break;
       case 'herding':

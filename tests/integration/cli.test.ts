@@ -18,8 +18,8 @@ describe('bullpen CLI', () => {
   });
 
   it('says honestly which feature brings a command that is not built yet, and exits 2', () => {
-    // each spawn compiles the CLI through tsx: two commands stand for the six
-    for (const cmd of ['train', 'tournament']) {
+    // each spawn compiles the CLI through tsx; tournament is the last command not built yet
+    for (const cmd of ['tournament']) {
       const r = bullpen(cmd, 'some-file.bullpen', '--flag');
       expect(r.status, cmd).toBe(2);
       expect(r.stdout).toBe('');

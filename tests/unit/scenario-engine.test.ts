@@ -210,6 +210,11 @@ describe('shock kinds act through the engine', () => {
     run(e, 1);
     expect(e.symbolHalted(1)).toBe(true);
     expect(e.symbolHalted(0)).toBe(false);
+    // listed as halts in force (scenario.active), one per venue, with the tick they end
+    expect(e.scenarios.state().halts.map((h) => [h.scope, h.symbol, h.venue, h.untilTick])).toEqual([
+      ['venue', 1, 0, 150],
+      ['venue', 1, 1, 150],
+    ]);
     const trades = e.books[2]!.trades + e.books[3]!.trades;
     run(e, 90);
     expect(e.books[2]!.trades + e.books[3]!.trades).toBe(trades);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultSessionConfig } from '../../src-shared/config';
+import { Input } from '../../src-shared/inputs';
 import { Library, LibraryError, MIGRATIONS, SCHEMA_VERSION, openLibrary } from '../../src-main/store/library';
 import { EngineFeed } from '../../src-main/store/feed';
 import { Recorder } from '../../src-main/store/recorder';
@@ -115,6 +116,27 @@ describe('recording, reading, managing', () => {
     expect(listRecordings(lib)).toHaveLength(0);
     expect(lib.db.prepare(`SELECT count(*) FROM rec_event_chunks`).pluck().get()).toBe(0);
     vacuumLibrary(lib);
+    lib.close();
+  });
+
+  it('records a scenario injection: marked for jump-to, replayed by verify from the recorded input', () => {
+    const lib = openLibrary(join(dir, 'lib.sqlite'));
+    const rec = new Recorder(lib, { ...SPEC, log: () => undefined });
+    rec.recordSessionStart({ id: 'scn', config: CFG, appVersion: 'test', startedAt: new Date().toISOString() });
+    const feed = new EngineFeed('scn', CFG, rec.recordSpec());
+    const scenario: unknown = JSON.parse(readFileSync(new URL('../../resources/scenarios/covid-crash-2020.json', import.meta.url), 'utf8'));
+    for (let t = 0; t < 500; t += 25) {
+      if (t === 50) feed.input(Input.parse({ kind: 'scenario', id: 1, startTick: null, scenario }));
+      const b = feed.batch(25);
+      rec.recordBatch('scn', b.batch, b.events);
+    }
+    rec.recordSessionEnd('scn', 'stopped', new Date().toISOString());
+    rec.close();
+    const first = adjacentMark(lib, 'scn', 0, 1);
+    expect(first).toMatchObject({ kind: 'input', tick: 50 });
+    expect(first?.label).toMatch(/^scenario injected: /);
+    expect(first!.label.length).toBeLessThan(120);
+    expect(verifyRecording(lib, 'scn')).toMatchObject({ ok: true, inputs: 1 });
     lib.close();
   });
 
