@@ -127,7 +127,7 @@ function TopBar() {
  *   conn-state, error-toast (+ btn-restart inside it when the worker crashed), worker-health,
  *   event-feed (+ feed-tab-news|alerts|votes, vote-item), agent-panel (the open agent popover's
  *   body), popover (data-kind, data-index, data-pinned; chain, chain-signal, chain-sentence,
- *   timeline, timeline-item, btn-pin, btn-close-popover, crowd-type inside), chart-panel
+ *   timeline, timeline-item, btn-pin, btn-close-popover, btn-expand, crowd-type inside), chart-panel
  *   (data-bars, data-markers; chart-mode, chart-symbol, chart-desk), leaderboard
  *   (leaderboard-row-<desk>), system-panel,
  *   floor-overlay (data-phase = connecting|loading|starting|none|error).

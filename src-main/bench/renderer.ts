@@ -2,7 +2,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_RENDERER_DIR, serve } from '../web/serve';
 import type { BenchOptions, Figure } from './figures';
 
 /**
@@ -110,6 +109,8 @@ function readStats(page: Page): Promise<PageStats> {
 }
 
 export async function rendererFigures(opts: BenchOptions): Promise<Figure[]> {
+  // loaded here, not at the top: the other providers need neither the web server nor its store
+  const { DEFAULT_RENDERER_DIR, serve } = await import('../web/serve');
   const pw = loadPlaywright();
   if (!pw) {
     process.stderr.write('bench renderer: playwright-core is not installed (npm install); no renderer figures.\n');
@@ -117,8 +118,11 @@ export async function rendererFigures(opts: BenchOptions): Promise<Figure[]> {
   }
   const executablePath = findChromium(pw);
   if (!executablePath) {
+    const env = process.env.BULLPEN_CHROMIUM;
     process.stderr.write(
-      'bench renderer: no Chromium found: install it (sudo apt-get install -y chromium) or set BULLPEN_CHROMIUM to a Chromium/Chrome binary; no renderer figures.\n',
+      env
+        ? `bench renderer: BULLPEN_CHROMIUM=${env} does not exist; no renderer figures.\n`
+        : 'bench renderer: no Chromium found: install it (sudo apt-get install -y chromium) or set BULLPEN_CHROMIUM to a Chromium/Chrome binary; no renderer figures.\n',
     );
     return [];
   }

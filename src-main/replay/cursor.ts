@@ -1,7 +1,7 @@
 import type { EngineEvent } from '../../src-shared/events';
 import type { Input } from '../../src-shared/inputs';
 import { Engine } from '../../src-workers/sim/engine';
-import { restore } from '../../src-workers/sim/snapshot';
+import { restore, restoreInto } from '../../src-workers/sim/snapshot';
 import type { Library } from '../store/library';
 import { getRecording, keyframeAtOrBefore, readInputs, type RecordingInfo } from '../store/recordings';
 
@@ -46,7 +46,8 @@ export class ReplayCursor {
     let e = this.engine;
     if (!e || e.tick > target || target - e.tick > this.rec.keyframeEvery) {
       const kf = keyframeAtOrBefore(this.lib, this.rec.id, target);
-      if (kf) e = restore(kf.bytes, this.rec.config);
+      // reuse the engine we have (no new allocations: steadier seek times); a fresh one the first time
+      if (kf) e = e ? restoreInto(e, kf.bytes) : restore(kf.bytes, this.rec.config);
       else if (this.rec.parentId === null && this.rec.firstTick === 0) e = new Engine(this.rec.config);
       else throw new Error(`Recording ${this.rec.id} has no keyframe at or before tick ${target}.`);
       this.engine = e;

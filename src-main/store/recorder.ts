@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import { deflate, deflateSync } from 'node:zlib';
 import type { RecordingStatus } from '../../src-shared/api';
 import type { SessionConfig } from '../../src-shared/config';
 import type { BullpenEvent } from '../../src-shared/events';
@@ -48,9 +48,12 @@ interface Live {
   symbols: number;
   desks: number;
   events: BullpenEvent[];
+  /** the events as stored: JSON chunks (one or more per batch), deflated on zlib's thread pool */
+  chunks: Array<{ firstSeq: number; lastSeq: number; firstTick: number; lastTick: number; count: number; json: string; data: Buffer | null }>;
   /** performance.now() when the oldest pending item arrived (NaN: none pending) */
   oldest: number;
-  keyframes: Array<{ tick: number; bytes: Uint8Array }>;
+  /** keyframes waiting for the commit; `data` is filled by zlib's thread pool when it is done first */
+  keyframes: Array<{ tick: number; bytes: Uint8Array; data: Buffer | null }>;
   bars: number[];
   equity: number[];
   // the bar being built, per symbol
@@ -150,6 +153,7 @@ export class Recorder implements SessionRecorder {
       symbols: S,
       desks: rec.config.desks,
       events: [],
+      chunks: [],
       oldest: NaN,
       keyframes: [],
       bars: [],
@@ -175,7 +179,27 @@ export class Recorder implements SessionRecorder {
     if (Number.isNaN(L.oldest)) L.oldest = this.now();
     for (const e of events) L.events.push(e);
     L.eventCount += events.length;
-    if (b.keyframes) for (const k of b.keyframes) L.keyframes.push(k);
+    // serialise now (the unstamped engine events: the session id is the row's), compress off this thread
+    for (let i = 0; i < b.events.length; i += CHUNK_EVENTS) {
+      const part = b.events.slice(i, i + CHUNK_EVENTS);
+      const first = part[0] as (typeof part)[number];
+      const last = part[part.length - 1] as (typeof part)[number];
+      const slot = { firstSeq: first.seq, lastSeq: last.seq, firstTick: first.tick, lastTick: last.tick, count: part.length, json: JSON.stringify(part), data: null as Buffer | null };
+      L.chunks.push(slot);
+      deflate(slot.json, { level: this.level }, (err, out) => {
+        if (!err) slot.data = out;
+      });
+    }
+    if (b.keyframes) {
+      for (const k of b.keyframes) {
+        // compress off this thread (libuv's pool); the commit compresses here only what is not done yet
+        const slot = { tick: k.tick, bytes: k.bytes, data: null as Buffer | null };
+        L.keyframes.push(slot);
+        deflate(k.bytes, { level: this.level }, (err, out) => {
+          if (!err) slot.data = out;
+        });
+      }
+    }
     // bars from the per-tick series: the bar labelled T covers ticks (T - sampleTicks, T]
     const n = b.toTick - b.fromTick + 1;
     const S = L.symbols;
@@ -261,6 +285,7 @@ export class Recorder implements SessionRecorder {
     const t0 = this.now();
     const db = this.lib.db;
     const events = L.events;
+    const chunks = L.chunks;
     const keyframes = L.keyframes;
     const bars = L.bars;
     const equity = L.equity;
@@ -273,13 +298,8 @@ export class Recorder implements SessionRecorder {
           );
           const input = db.prepare(`INSERT INTO rec_inputs (session_id, seq, tick, input) VALUES (?, ?, ?, ?)`);
           const mark = db.prepare(`INSERT INTO rec_marks (session_id, seq, tick, kind, label) VALUES (?, ?, ?, ?, ?)`);
-          for (let i = 0; i < events.length; i += CHUNK_EVENTS) {
-            const part = events.slice(i, i + CHUNK_EVENTS);
-            // the session id is the row's; each stored event omits it
-            const json = JSON.stringify(part.map(stripSession));
-            const first = part[0] as BullpenEvent;
-            const last = part[part.length - 1] as BullpenEvent;
-            chunk.run(L.id, first.seq, last.seq, first.tick, last.tick, part.length, deflateSync(json, { level: this.level }));
+          for (const c of chunks) {
+            chunk.run(L.id, c.firstSeq, c.lastSeq, c.firstTick, c.lastTick, c.count, c.data ?? deflateSync(c.json, { level: this.level }));
           }
           for (const e of events) {
             if (e.type === 'input') input.run(L.id, e.seq, e.tick, JSON.stringify(e.input));
@@ -289,7 +309,7 @@ export class Recorder implements SessionRecorder {
         }
         if (keyframes.length > 0) {
           const kf = db.prepare(`INSERT OR REPLACE INTO rec_keyframes (session_id, tick, codec, raw_size, data) VALUES (?, ?, 'deflate', ?, ?)`);
-          for (const k of keyframes) kf.run(L.id, k.tick, k.bytes.byteLength, deflateSync(k.bytes, { level: this.level }));
+          for (const k of keyframes) kf.run(L.id, k.tick, k.bytes.byteLength, k.data ?? deflateSync(k.bytes, { level: this.level }));
         }
         if (bars.length > 0) {
           const bar = db.prepare(`INSERT OR REPLACE INTO rec_bars (session_id, symbol, tick, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -303,6 +323,7 @@ export class Recorder implements SessionRecorder {
       })();
       L.committed += events.length;
       L.events = [];
+      L.chunks = [];
       L.keyframes = [];
       L.bars = [];
       L.equity = [];
@@ -316,6 +337,7 @@ export class Recorder implements SessionRecorder {
         `everything before is in the library.`;
       this.log(this.failed);
       L.events = [];
+      L.chunks = [];
       L.keyframes = [];
       L.bars = [];
       L.equity = [];
@@ -335,12 +357,6 @@ export class Recorder implements SessionRecorder {
     clearInterval(this.timer);
     if (this.live) this.finish(this.live, 'stopped', new Date().toISOString());
   }
-}
-
-function stripSession(e: BullpenEvent): Omit<BullpenEvent, 'sessionId'> {
-  const { sessionId: _sid, ...rest } = e;
-  void _sid;
-  return rest;
 }
 
 /**

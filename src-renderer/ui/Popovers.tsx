@@ -16,7 +16,7 @@ import { DecisionChain, fmtNum } from './DecisionChain';
  *
  * Test hooks: popover (data-kind agent|crowd, data-index, data-pinned true|false), agent-panel
  * (the open agent popover's body), chain, chain-signal, chain-sentence, timeline, timeline-item,
- * btn-pin, btn-close-popover, crowd-type.
+ * btn-pin, btn-close-popover, btn-expand (pinned agent popovers start compact), crowd-type.
  */
 export function Popovers() {
   const inspected = useFloor((s) => s.inspected);
@@ -175,6 +175,8 @@ function AgentPopover({ index, pinned, roster }: { index: number; pinned: boolea
   const [historyError, setHistoryError] = useState('');
   /** seq of the decision shown in the chain; null = follow the latest */
   const [chosen, setChosen] = useState<number | null>(null);
+  /** pinned popovers start compact (sentence only) so several fit on screen */
+  const [expanded, setExpanded] = useState(!pinned);
 
   useEffect(() => {
     let alive = true;
@@ -254,54 +256,61 @@ function AgentPopover({ index, pinned, roster }: { index: number; pinned: boolea
                 back to latest
               </button>
             ) : null}
+            <button type="button" className="link-btn" data-testid="btn-expand" aria-expanded={expanded} onClick={() => setExpanded((x) => !x)}>
+              {expanded ? 'less' : 'chain & history'}
+            </button>
           </div>
           <p className="sentence" data-testid="chain-sentence">
             {shown.sentence}
           </p>
-          <DecisionChain d={shown} roster={roster} />
+          {expanded ? <DecisionChain d={shown} roster={roster} /> : null}
         </>
       ) : (
         <p className="empty">{history === 'loading' ? 'Loading decisions…' : 'No decision yet: this agent has not acted in this session.'}</p>
       )}
 
-      <div className="reason-head timeline-head">
-        Recent decisions <span className="faint">({log.length})</span>
-      </div>
-      {history === 'error' ? (
-        <p className="error-text">Could not load the history: {historyError}</p>
-      ) : log.length === 0 ? (
-        <p className="empty">{history === 'loading' ? 'Loading…' : 'None yet.'}</p>
-      ) : (
-        <ol className="timeline" data-testid="timeline">
-          {[...log].reverse().map((e) => {
-            const f = e.trace.final;
-            const c = e.trace.consensus;
-            return (
-              <li key={e.seq}>
-                <button
-                  type="button"
-                  className={`timeline-item ${shown?.seq === e.seq ? 'current' : ''}`}
-                  data-testid="timeline-item"
-                  data-seq={e.seq}
-                  onClick={() => setChosen(e.seq === latest?.seq ? null : e.seq)}
-                  title={e.sentence}
-                >
-                  <span className="mono faint">t{e.tick}</span>
-                  <span className={`act act-${e.trace.proposal.action}`}>{e.trace.proposal.action.toUpperCase()}</span>
-                  <span className="faint">→</span>
-                  <span className={`act act-${f.action}`}>
-                    {f.action.toUpperCase()}
-                    {f.action !== 'hold' ? ` ${fmtNum(f.size)}` : ''}
-                  </span>
-                  <span>{sym(f.symbol)}</span>
-                  <span className="mono faint">{fmtNum(e.trace.proposal.confidence * 100)}%</span>
-                  {c && !c.outcome ? <span className="warn small">conflict</span> : null}
-                  {e.trace.risk && !e.trace.risk.approved ? <span className="neg small">veto</span> : null}
-                </button>
-              </li>
-            );
-          })}
-        </ol>
+      {!expanded ? null : (
+        <>
+          <div className="reason-head timeline-head">
+            Recent decisions <span className="faint">({log.length})</span>
+          </div>
+          {history === 'error' ? (
+            <p className="error-text">Could not load the history: {historyError}</p>
+          ) : log.length === 0 ? (
+            <p className="empty">{history === 'loading' ? 'Loading…' : 'None yet.'}</p>
+          ) : (
+            <ol className="timeline" data-testid="timeline">
+              {[...log].reverse().map((e) => {
+                const f = e.trace.final;
+                const c = e.trace.consensus;
+                return (
+                  <li key={e.seq}>
+                    <button
+                      type="button"
+                      className={`timeline-item ${shown?.seq === e.seq ? 'current' : ''}`}
+                      data-testid="timeline-item"
+                      data-seq={e.seq}
+                      onClick={() => setChosen(e.seq === latest?.seq ? null : e.seq)}
+                      title={e.sentence}
+                    >
+                      <span className="mono faint">t{e.tick}</span>
+                      <span className={`act act-${e.trace.proposal.action}`}>{e.trace.proposal.action.toUpperCase()}</span>
+                      <span className="faint">→</span>
+                      <span className={`act act-${f.action}`}>
+                        {f.action.toUpperCase()}
+                        {f.action !== 'hold' ? ` ${fmtNum(f.size)}` : ''}
+                      </span>
+                      <span>{sym(f.symbol)}</span>
+                      <span className="mono faint">{fmtNum(e.trace.proposal.confidence * 100)}%</span>
+                      {c && !c.outcome ? <span className="warn small">conflict</span> : null}
+                      {e.trace.risk && !e.trace.risk.approved ? <span className="neg small">veto</span> : null}
+                    </button>
+                  </li>
+                );
+              })}
+            </ol>
+          )}
+        </>
       )}
     </div>
   );

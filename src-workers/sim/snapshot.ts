@@ -394,6 +394,21 @@ export function restore(bytes: Uint8Array, config: SessionConfig | null, opts: E
   return engine;
 }
 
+/**
+ * Overwrites `engine` (built for the same configuration) with the state `bytes` captured, reusing its
+ * objects and arrays instead of building a new Engine: what a replay cursor does on every seek.
+ */
+export function restoreInto(engine: Engine, bytes: Uint8Array): Engine {
+  const r = new Reader(bytes);
+  if (r.u32() !== MAGIC) throw new SnapshotError('not an engine snapshot');
+  const fmt = r.u32();
+  if (fmt !== SNAPSHOT_FORMAT) throw new SnapshotError(`format ${fmt} is not supported (this build reads format ${SNAPSHOT_FORMAT})`);
+  r.value(engine, 'engine');
+  if (!r.done) throw new SnapshotError('trailing bytes');
+  engine.drainEvents();
+  return engine;
+}
+
 /** The session configuration stored in a snapshot (the engine's `config` field). */
 export function peekConfig(bytes: Uint8Array): SessionConfig {
   return SessionConfig.parse(peek(bytes).config);

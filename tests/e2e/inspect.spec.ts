@@ -179,6 +179,10 @@ test('a pinned popover stays while Esc closes the open one', async ({ page }) =>
   await expect(open).toHaveCount(0);
   await expect(pinned).toHaveCount(1);
   await expect(pinned).toHaveAttribute('data-index', String(first.index));
+  // a pinned popover is compact; its chain unfolds on demand
+  await expect(pinned.getByTestId('chain')).toHaveCount(0);
+  await pinned.getByTestId('btn-expand').click();
+  await expect(pinned.getByTestId('chain')).toBeVisible();
   await pinned.getByTestId('btn-close-popover').click();
   await expect(page.getByTestId('popover')).toHaveCount(0);
 });
@@ -222,7 +226,15 @@ test('the chart panel draws candles and the leaderboard ranks the desks', async 
   await page.getByTestId('speed-select').selectOption('1');
   await expect(chart.locator('canvas').first()).toBeVisible();
   await expect(page.getByTestId('leaderboard').locator('tbody tr')).toHaveCount(5);
+  // the coordination feed lists the desks' votes
+  await page.getByTestId('feed-tab-votes').click();
+  await expect(page.getByTestId('vote-item').first()).toBeVisible();
   await page.waitForTimeout(1500);
   await chart.screenshot({ path: 'test-results/e2e/chart-candles.png' });
   await page.screenshot({ path: 'test-results/e2e/inspect-panels.png' });
+  // the desks' P&L lines, in the same chart
+  await page.getByTestId('chart-mode').selectOption('equity');
+  await expect(chart.getByText('Waiting for the first bars')).toHaveCount(0);
+  await page.waitForTimeout(800);
+  await chart.screenshot({ path: 'test-results/e2e/chart-equity.png' });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,9 +89,16 @@ describe('bullpen replay / verify / export', () => {
     expect(v.stdout).toMatch(/^OK/);
   }, 90_000);
 
-  it('a missing recording is a clear error', () => {
+  it('a missing recording, or a file that is not a Bullpen recording, is a clear error; the file is untouched', () => {
     const r = bullpen('verify', 'nope');
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/No recording "nope"/);
+    const junk = join(dir, 'junk.bullpen');
+    writeFileSync(junk, 'definitely not a database\n'.repeat(50));
+    const before = readFileSync(junk);
+    const j = bullpen('replay', junk);
+    expect(j.status).toBe(1);
+    expect(j.stderr).toMatch(/not a SQLite database|not a Bullpen/);
+    expect(readFileSync(junk).equals(before)).toBe(true);
   }, 30_000);
 });

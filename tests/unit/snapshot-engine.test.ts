@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultSessionConfig } from '../../src-shared/config';
 import { Input } from '../../src-shared/inputs';
 import { Engine } from '../../src-workers/sim/engine';
-import { SnapshotError, peekConfig, restore, snapshot, snapshotTick } from '../../src-workers/sim/snapshot';
+import { SnapshotError, peekConfig, restore, restoreInto, snapshot, snapshotTick } from '../../src-workers/sim/snapshot';
 
 /** The snapshot contract: restore(snapshot(e at T)) then N ticks ⇒ the same stateHash as e at T + N. */
 describe('engine snapshot', () => {
@@ -65,6 +65,23 @@ describe('engine snapshot', () => {
     }
     expect(r.stateHash()).toBe(e.stateHash());
     expect(JSON.stringify(r.drainEvents())).toBe(JSON.stringify(e.drainEvents()));
+  });
+
+  it('restoreInto rewinds an engine that has moved on to the exact state of an earlier snapshot', () => {
+    const cfg = defaultSessionConfig({ seed: 12, crowd: 400, symbols: 2, desks: 2 });
+    const e = new Engine(cfg);
+    for (let i = 0; i < 300; i++) e.step();
+    e.drainEvents();
+    const at300 = snapshot(e);
+    const h300 = e.stateHash();
+    for (let i = 0; i < 300; i++) e.step();
+    const later = new Engine(cfg);
+    for (let i = 0; i < 900; i++) later.step();
+    restoreInto(later, at300);
+    expect(later.tick).toBe(300);
+    expect(later.stateHash()).toBe(h300);
+    for (let i = 0; i < 300; i++) later.step();
+    expect(later.stateHash()).toBe(e.stateHash());
   });
 
   it('refuses bytes that are not a snapshot, truncated or of another format', () => {

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { APP_VERSION } from '../../host/app-version';
+import { validateForImport } from '../../store/export';
 import { openLibrary, type Library } from '../../store/library';
 import { libraryPath } from '../../store/paths';
 import { listRecordings } from '../../store/recordings';
@@ -13,6 +14,9 @@ import { globalDbPath } from '../context';
  */
 export function openRecordingRef(cmd: Command, ref: string): { lib: Library; ref: string } {
   if (existsSync(ref) && statSync(ref).isFile()) {
+    // a file someone hands us: checked read-only first (header, Bullpen id, version, integrity), so a
+    // foreign, corrupt or truncated file is a clear error and is never modified
+    validateForImport(ref);
     const lib = openLibrary(ref, { appVersion: APP_VERSION });
     const recs = listRecordings(lib, 1);
     if (recs.length === 0) {
