@@ -1,11 +1,12 @@
 import type { Method, Params, PushMessage, Result, SessionInfo } from '../src-shared/api';
+import type { DeskMetrics } from '../src-shared/inspect';
 import type { Speed } from '../src-shared/config';
 import type { BullpenEvent, CoordinationEvent, DecisionEvent, TradeEvent } from '../src-shared/events';
 import type { FrameBatch } from '../src-shared/frame';
 import { createTransport, type Transport } from './api';
 import { decimalsFor } from './format';
 import { frames, ingestBatch, observedTickRate, recordDecisions, resetFrames } from './frames';
-import { deskMetrics, ingestSeries, ingestTrades, resetSeries, series } from './series';
+import { ingestSeries, ingestTrades, resetSeries, series } from './series';
 import { useFloor, type BoardRow, type DeskRow, type FeedEvent } from './store';
 import { renderStats } from './floor/stats';
 
@@ -149,33 +150,42 @@ let lastVersion = -1;
 let lastReceived = 0;
 let lastRateAt = performance.now();
 let batchRate = 0;
-let lastBoardAt = 0;
-let lastBoardVersion = -1;
 
-/** Leaderboard rows, at most 2×/s (metrics over up to MAX_BARS bars per desk). */
+/** The engine's latest per-desk metrics (`floor.metrics`), asked for at most once a second. */
+let engineDesks: { sessionId: string; desks: DeskMetrics[] } | null = null;
+let metricsInFlight = false;
+let lastMetricsAt = 0;
+
+function pollMetrics(sessionId: string, now: number): void {
+  if (metricsInFlight || now - lastMetricsAt < 1000) return;
+  metricsInFlight = true;
+  lastMetricsAt = now;
+  call('floor.metrics', {}).then(
+    (m) => {
+      metricsInFlight = false;
+      engineDesks = { sessionId, desks: m.desks };
+      const info = useFloor.getState().info;
+      if (info?.sessionId === sessionId) useFloor.getState().setLeaderboard(leaderboardRows(info));
+    },
+    // no live engine (a recording is open, or the session ended): keep the last rows shown
+    () => (metricsInFlight = false),
+  );
+}
+
+/** Leaderboard rows from the engine's own desk metrics (the numbers the CLI and recordings use). */
 function leaderboardRows(info: NonNullable<ReturnType<typeof useFloor.getState>['info']>): DeskRow[] {
-  const halted = frames.batch?.sessionId === info.sessionId ? frames.batch.latest.agents.halted : null;
-  return info.roster.desks.map((d) => {
-    const m = deskMetrics(series.equity[d.index] ?? []);
-    let members = 0;
-    let haltedMembers = 0;
-    for (const a of info.roster.agents) {
-      if (a.desk !== d.index) continue;
-      members++;
-      if (halted && (halted[a.index] ?? 0) > 0) haltedMembers++;
-    }
-    return {
-      desk: d.index,
-      name: d.name,
-      pnl: m.pnl,
-      sharpe: m.sharpe,
-      sortino: m.sortino,
-      maxDrawdown: m.maxDrawdown,
-      winRate: m.winRate,
-      trades: series.tradeCount[d.index] ?? 0,
-      halted: members > 0 && haltedMembers === members,
-    };
-  });
+  if (engineDesks?.sessionId !== info.sessionId) return [];
+  return engineDesks.desks.map((m) => ({
+    desk: m.desk,
+    name: m.name,
+    pnl: m.pnl,
+    sharpe: m.sharpe,
+    sortino: m.sortino,
+    maxDrawdown: m.maxDrawdown,
+    winRate: m.trades > 0 ? m.winRate : null,
+    trades: m.trades,
+    halted: m.halted,
+  }));
 }
 
 function refreshPanels(): void {
@@ -236,11 +246,7 @@ function refreshPanels(): void {
     }));
   }
   st.setMarket(patch);
-  if (info && now - lastBoardAt >= 500 && series.version !== lastBoardVersion && series.sessionId === info.sessionId) {
-    lastBoardAt = now;
-    lastBoardVersion = series.version;
-    st.setLeaderboard(leaderboardRows(info));
-  }
+  if (info && frames.batch?.sessionId === info.sessionId) pollMetrics(info.sessionId, now);
 }
 
 // ---- lifecycle ----------------------------------------------------------------------------------
@@ -324,6 +330,9 @@ export const commands = {
   },
   reconnectNow(): void {
     transport?.reconnectNow();
+  },
+  inspectCrowd(index: number): Promise<Result<'crowd.inspect'>> {
+    return call('crowd.inspect', { index });
   },
   agentHistory(agent: number, limit = 20): Promise<Result<'agent.history'>> {
     return call('agent.history', { agent, limit });

@@ -5,10 +5,8 @@ import type { FrameBatch } from '../src-shared/frame';
  * Chart data built in the renderer, outside React (like frames.ts): OHLCV bars per symbol from the
  * batches' per-tick seriesLast/seriesVolume, each desk's P&L per bar (the sum of its agents' pnl
  * column, sampled at every batch), and the featured agents' trades per desk for chart markers.
- *
- * Desk metrics for the leaderboard (Sharpe, Sortino, max drawdown, win rate) are NOT in frames or
- * events: they are computed here from the desk P&L bars (see deskMetrics). The chart panel reads
- * these buffers directly and pushes only the changed bar into its series (no re-creation).
+ * The chart panel reads these buffers directly and pushes only the changed bar into its series (no
+ * re-creation). The leaderboard's ratios come from the engine (`floor.metrics`), not from here.
  */
 
 /** Ticks per candle (1 s of floor time at speed 1×). */
@@ -167,57 +165,4 @@ export function ingestTrades(events: readonly TradeEvent[]): void {
     file(e.sellAgent, 'sell');
   }
   if (changed) series.version++;
-}
-
-export interface DeskMetrics {
-  pnl: number;
-  sharpe: number | null;
-  sortino: number | null;
-  maxDrawdown: number;
-  winRate: number | null;
-}
-
-/**
- * Leaderboard metrics from one desk's P&L per bar (BAR_TICKS ticks). Returns are the bar-to-bar
- * changes of desk P&L (money, not %: the ratios are scale-free). Sharpe = mean / stdev, Sortino =
- * mean / downside deviation, both per bar and NOT annualised (a simulated floor has no calendar);
- * max drawdown = the largest peak-to-trough fall of desk P&L, in money; win rate = the share of bars
- * with a gain among the bars where P&L moved. Null where fewer than 3 bars moved.
- */
-export function deskMetrics(points: readonly EquityPoint[]): DeskMetrics {
-  const n = points.length;
-  const pnl = n > 0 ? (points[n - 1]?.value ?? 0) : 0;
-  let peak = 0;
-  let maxDd = 0;
-  let sum = 0;
-  let sumSq = 0;
-  let downSq = 0;
-  let moved = 0;
-  let wins = 0;
-  let prev = 0;
-  for (let i = 0; i < n; i++) {
-    const v = points[i]?.value ?? 0;
-    peak = Math.max(peak, v);
-    maxDd = Math.max(maxDd, peak - v);
-    const r = v - prev;
-    prev = v;
-    sum += r;
-    sumSq += r * r;
-    if (r < 0) downSq += r * r;
-    if (Math.abs(r) > 1e-9) {
-      moved++;
-      if (r > 0) wins++;
-    }
-  }
-  if (n < 3 || moved < 3) return { pnl, sharpe: null, sortino: null, maxDrawdown: maxDd, winRate: moved > 0 ? wins / moved : null };
-  const mean = sum / n;
-  const sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
-  const dd = Math.sqrt(downSq / n);
-  return {
-    pnl,
-    sharpe: sd > 1e-12 ? mean / sd : null,
-    sortino: dd > 1e-12 ? mean / dd : null,
-    maxDrawdown: maxDd,
-    winRate: wins / moved,
-  };
 }

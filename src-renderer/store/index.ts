@@ -222,13 +222,14 @@ const feedSlice: StateCreator<FloorState, [], [], FeedSlice> = (set) => ({
 
 export const COORD_MAX = 120;
 
-/** One desk's row in the leaderboard (metrics computed in the renderer, see series.ts). */
+/** One desk's row in the leaderboard, from the engine's desk metrics (`floor.metrics`). */
 export interface DeskRow {
   desk: number;
   name: string;
   pnl: number;
   sharpe: number | null;
   sortino: number | null;
+  /** fraction of the peak equity */
   maxDrawdown: number;
   winRate: number | null;
   trades: number;

@@ -13,10 +13,9 @@ function ratio(v: number | null): string {
 }
 
 /**
- * Desks ranked by P&L, refreshed ≤ 2×/s by the controller. Sharpe, Sortino, max drawdown and win
- * rate are computed in the renderer from each desk's P&L per bar (series.ts deskMetrics): frames
- * and events do not carry them. Click a row to fly to the desk and mark its trades on the chart.
- * Test hooks: leaderboard, leaderboard-row-<desk>.
+ * Desks ranked by P&L, refreshed once a second from the engine's own desk metrics (`floor.metrics`,
+ * the same figures as `bullpen sim` prints). Click a row to fly to the desk and mark its trades on
+ * the chart. Test hooks: leaderboard, leaderboard-row-<desk>.
  */
 export function Leaderboard() {
   const rows = useFloor((s) => s.leaderboard);
@@ -42,18 +41,18 @@ export function Leaderboard() {
         </button>
       </header>
       {sorted.length === 0 ? (
-        <p className="empty">Waiting for the first bars…</p>
+        <p className="empty">Waiting for the first metrics…</p>
       ) : (
         <table className="board-table lb-table">
           <thead>
             <tr>
               <th>Desk</th>
               <th className="num" title="Desk P&L: the sum of its agents' P&L">P&amp;L</th>
-              <th className="num" title="Sharpe ratio of the desk's P&L changes per 20-tick bar (mean / st. dev., not annualised)">Sharpe</th>
-              <th className="num" title="Sortino ratio per bar (mean / downside deviation, not annualised)">Sortino</th>
-              <th className="num" title="Maximum drawdown: the largest fall of desk P&L from a peak">Max DD</th>
-              <th className="num" title="Share of bars with a gain, among the bars where the desk's P&L moved">Win</th>
-              <th className="num" title="Trades the desk's agents took part in (from the live event stream)">Trades</th>
+              <th className="num" title="Sharpe ratio of the desk's equity returns per decision cycle, scaled to one floor-hour">Sharpe</th>
+              <th className="num" title="Sortino ratio (mean / downside deviation), scaled to one floor-hour">Sortino</th>
+              <th className="num" title="Maximum drawdown: the largest fall of desk equity from a peak, as a share of that peak">Max DD</th>
+              <th className="num" title="Share of closed trades that made money">Win</th>
+              <th className="num" title="Trades the desk's agents made">Trades</th>
             </tr>
           </thead>
           <tbody>
@@ -78,9 +77,7 @@ export function Leaderboard() {
                 </td>
                 <td className="num mono">{ratio(r.sharpe)}</td>
                 <td className="num mono">{ratio(r.sortino)}</td>
-                <td className="num mono" title={fmtMoney(-r.maxDrawdown)}>
-                  {r.maxDrawdown > 0 ? fmtCompact(-r.maxDrawdown) : '0'}
-                </td>
+                <td className="num mono">{r.maxDrawdown > 0 ? `−${(r.maxDrawdown * 100).toFixed(2)}%` : '0'}</td>
                 <td className="num mono">{r.winRate === null ? '—' : `${Math.round(r.winRate * 100)}%`}</td>
                 <td className="num mono">{r.trades}</td>
               </tr>

@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { DecisionEvent } from '../../src-shared/events';
+import type { CrowdInspection } from '../../src-shared/inspect';
 import { actionName, CROWD_TYPES, type Roster } from '../../src-shared/roster';
 import { commands } from '../controller';
 import { anchored, placeAnchored, type Anchored } from '../floor/anchors';
@@ -316,8 +317,36 @@ function AgentPopover({ index, pinned, roster }: { index: number; pinned: boolea
   );
 }
 
+/** The engine's own view of one crowd trader (last order and why), refreshed once a second while shown. */
+function useCrowdInspection(index: number): { data: CrowdInspection | null; error: string } {
+  const [data, setData] = useState<CrowdInspection | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    let alive = true;
+    const load = (): void => {
+      commands.inspectCrowd(index).then(
+        (r) => {
+          if (!alive) return;
+          setData(r);
+          setError('');
+        },
+        (err: unknown) => alive && setError(err instanceof Error ? err.message : String(err)),
+      );
+    };
+    load();
+    const timer = setInterval(load, 1000);
+    return () => {
+      alive = false;
+      clearInterval(timer);
+    };
+  }, [index]);
+  return { data, error };
+}
+
 function CrowdPopover({ index, pinned, roster }: { index: number; pinned: boolean; roster: Roster }) {
   useTicker(200);
+  const inspection = useCrowdInspection(index);
+  const order = inspection.data?.lastOrder ?? null;
   const typeIdx = roster.crowdTypes[index];
   const type = typeIdx !== undefined ? CROWD_TYPES[typeIdx] : undefined;
   const live = readLive({ kind: 'crowd', index });
@@ -354,10 +383,22 @@ function CrowdPopover({ index, pinned, roster }: { index: number; pinned: boolea
         </Stat>
       </dl>
       <p className="crowd-note">{type ? CROWD_TYPE_BLURB[type] : ''}</p>
-      {/* TODO(api): the last order's price, size and venue, and why the trader placed it, need a host
-          API that does not exist yet (e.g. `crowd.inspect({ trader }) → { lastOrder, reason }`);
-          frames only carry the crowd's position, P&L and last order side. */}
-      <p className="faint small">Order details and reasons for crowd traders need a host API that is not available yet.</p>
+      {order ? (
+        <p className="small" data-testid="crowd-last-order">
+          Last order at tick {order.tick.toLocaleString('en-US')}: {order.side} {fmtNum(order.qty)} {roster.symbols[inspection.data?.symbol ?? 0]?.name ?? ''}{' '}
+          {order.kind === 'market' ? 'at market' : order.price !== null ? `${order.kind} at ${fmtNum(order.price)}` : order.kind}
+          {' '}on {roster.venues[inspection.data?.venue ?? 0] ?? ''}
+        </p>
+      ) : null}
+      {inspection.data ? (
+        <p className="small" data-testid="crowd-why">
+          Why: {inspection.data.why}
+        </p>
+      ) : inspection.error ? (
+        <p className="neg small">{inspection.error}</p>
+      ) : (
+        <p className="faint small">Asking the engine…</p>
+      )}
     </div>
   );
 }

@@ -187,7 +187,7 @@ test('a pinned popover stays while Esc closes the open one', async ({ page }) =>
   await expect(page.getByTestId('popover')).toHaveCount(0);
 });
 
-test('clicking a crowd trader shows its type', async ({ page }) => {
+test('clicking a crowd trader shows its type, its last order and why', async ({ page }) => {
   await openPaused(page);
   const info = await api<{ roster: { crowdTypes: number[] } }>(page, 'session.info', {});
   const TYPES = ['noise', 'marketMaker', 'momentum', 'value'];
@@ -208,6 +208,10 @@ test('clicking a crowd trader shows its type', async ({ page }) => {
   const type = TYPES[info.roster.crowdTypes[index] ?? -1];
   await expect(pop.getByTestId('crowd-type')).toHaveAttribute('data-type', type ?? 'none');
   await expect(pop).toContainText(/position/i);
+  // the engine's own account of this trader: its last order and why (the floor is paused, so it holds still)
+  const engineView = await api<{ why: string; lastOrder: { tick: number } | null }>(page, 'crowd.inspect', { index });
+  await expect(pop.getByTestId('crowd-why')).toHaveText(`Why: ${engineView.why}`);
+  if (engineView.lastOrder) await expect(pop.getByTestId('crowd-last-order')).toContainText(`tick ${engineView.lastOrder.tick.toLocaleString('en-US')}`);
   await page.screenshot({ path: 'test-results/e2e/inspect-crowd.png' });
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('popover')).toHaveCount(0);
