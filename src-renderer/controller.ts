@@ -151,6 +151,9 @@ let lastReceived = 0;
 let lastRateAt = performance.now();
 let batchRate = 0;
 
+/** Ratios over fewer decision cycles than this (≈ 1.5 floor-minutes) are noise: shown as “—”. */
+const MIN_RATIO_SAMPLES = 30;
+
 /** The engine's latest per-desk metrics (`floor.metrics`), asked for at most once a second. */
 let engineDesks: { sessionId: string; desks: DeskMetrics[] } | null = null;
 let metricsInFlight = false;
@@ -179,8 +182,8 @@ function leaderboardRows(info: NonNullable<ReturnType<typeof useFloor.getState>[
     desk: m.desk,
     name: m.name,
     pnl: m.pnl,
-    sharpe: m.sharpe,
-    sortino: m.sortino,
+    sharpe: m.returnSamples >= MIN_RATIO_SAMPLES ? m.sharpe : null,
+    sortino: m.returnSamples >= MIN_RATIO_SAMPLES ? m.sortino : null,
     maxDrawdown: m.maxDrawdown,
     winRate: m.trades > 0 ? m.winRate : null,
     trades: m.trades,
@@ -226,6 +229,7 @@ function refreshPanels(): void {
         regime: s.regime[i] ?? 0,
         sentiment: s.sentiment[i] ?? 0,
         volume: s.volume[i] ?? 0,
+        halted: s.halted[i] ?? 0,
         decimals: decimalsFor(sym?.tickSize ?? 0.01),
       });
     }
@@ -240,6 +244,7 @@ function refreshPanels(): void {
       bid: 0,
       ask: 0,
       regime: 0,
+      halted: 0,
       sentiment: 0,
       volume: 0,
       decimals: decimalsFor(sym.tickSize),

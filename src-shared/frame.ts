@@ -21,6 +21,11 @@ export interface SymbolColumns {
   regime: Uint8Array;
   /** -1..1 */
   sentiment: Float32Array;
+  /**
+   * trading stopped on the symbol's venues: bit v set while venue v cannot trade (circuit breaker,
+   * limit band, outage or halt shock, floor halt); 3 = halted everywhere, 0 = trading
+   */
+  halted: Uint8Array;
 }
 
 export interface AgentColumns {
@@ -78,6 +83,7 @@ export function allocFrame(shape: FrameShape): Frame {
       volume: new Float64Array(s),
       regime: new Uint8Array(s),
       sentiment: new Float32Array(s),
+      halted: new Uint8Array(s),
     },
     agents: {
       position: new Float64Array(shape.agents),
@@ -101,18 +107,21 @@ export function frameShape(f: Frame): FrameShape {
 type Column = Float64Array | Float32Array | Int8Array | Uint8Array;
 
 /** Dimension and element size of each column, in columnsOf() order (used to size-check messages). */
-const FRAME_COLUMN_LAYOUT: readonly (readonly [keyof FrameShape, number])[] = [
-  ['symbols', 8], ['symbols', 8], ['symbols', 8], ['symbols', 8], ['symbols', 8], ['symbols', 8], ['symbols', 8], ['symbols', 1], ['symbols', 4],
-  ['agents', 8], ['agents', 8], ['agents', 1], ['agents', 4], ['agents', 1],
-  ['crowd', 4], ['crowd', 4], ['crowd', 1],
-];
+/**
+ * Each column's dimension and element size, in codec order, derived from a probe frame whose
+ * dimensions differ (1, 2, 3) so the layout can never drift from columnsOf.
+ */
+const FRAME_COLUMN_LAYOUT: readonly (readonly [keyof FrameShape, number])[] = (() => {
+  const dims: Record<number, keyof FrameShape> = { 1: 'symbols', 2: 'agents', 3: 'crowd' };
+  return columnsOf(allocFrame({ symbols: 1, agents: 2, crowd: 3 })).map((c) => [dims[c.length] as keyof FrameShape, c.BYTES_PER_ELEMENT] as const);
+})();
 
 function columnsOf(f: Frame): Column[] {
   const s = f.symbols;
   const a = f.agents;
   const c = f.crowd;
   return [
-    s.last, s.bid, s.ask, s.bidSize, s.askSize, s.open, s.volume, s.regime, s.sentiment,
+    s.last, s.bid, s.ask, s.bidSize, s.askSize, s.open, s.volume, s.regime, s.sentiment, s.halted,
     a.position, a.pnl, a.action, a.confidence, a.halted,
     c.position, c.pnl, c.action,
   ];
@@ -142,7 +151,7 @@ export function copyFrameInto(src: Frame, dst: Frame): void {
 // ---- binary codec (WebSocket transport) ---------------------------------------------------------
 
 const MAGIC = 0x42504652; // "BPFR"
-const VERSION = 2;
+const VERSION = 3;
 /**
  * uint32 words: magic, version, symbols, agents, crowd, session id bytes, tick (float64, 2 words),
  * series ticks, reserved. The explicit series tick count makes every truncation detectable.

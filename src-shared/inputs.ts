@@ -67,3 +67,33 @@ export type Input = z.infer<typeof Input>;
 
 export const TimedInput = z.object({ tick: z.number().int().nonnegative(), input: Input });
 export type TimedInput = z.infer<typeof TimedInput>;
+
+const PARAM_WORDS: Partial<Record<MarketParam, string>> = {
+  volatility: 'volatility',
+  liquidity: 'market-maker liquidity',
+  newsRate: 'news rate',
+  feeBps: 'fee level',
+};
+
+/** One line a person can read for an input (the feed, timelines); names come from the roster when given. */
+export function describeInput(raw: unknown, names: { desks?: readonly string[] } = {}): string {
+  const parsed = Input.safeParse(raw);
+  if (!parsed.success) return 'an input this version does not know';
+  const input = parsed.data;
+  switch (input.kind) {
+    case 'setParam': {
+      const what = PARAM_WORDS[input.param] ?? input.param;
+      return input.param === 'feeBps' ? `${what} set to ${input.value} bp` : `${what} set to ${input.value}×`;
+    }
+    case 'halt': {
+      const who = input.desk === null ? 'the whole floor' : (names.desks?.[input.desk] ?? `desk ${input.desk}`);
+      return input.halted ? `emergency halt: ${who} stopped trading` : `halt lifted: ${who} trading again`;
+    }
+    case 'scenario':
+      return `scenario “${input.scenario.name}” injected${input.startTick !== null ? ` for tick ${input.startTick}` : ''}`;
+    case 'cancelScenario':
+      return input.shock === null ? `scenario #${input.id} cancelled` : `shock ${input.shock + 1} of scenario #${input.id} cancelled`;
+    case 'breakers':
+      return 'circuit-breaker rules changed';
+  }
+}

@@ -61,6 +61,8 @@ export const DeskMetrics = z.object({
   leverage: z.number(),
   /** mean wall-clock time of one desk decision cycle, microseconds */
   decisionLatencyUs: z.number(),
+  /** equity returns behind sharpe and sortino (one per decision cycle); few samples make noisy ratios */
+  returnSamples: z.number().int().nonnegative(),
   ...performance,
 });
 export type DeskMetrics = z.infer<typeof DeskMetrics>;

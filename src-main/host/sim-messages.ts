@@ -32,6 +32,7 @@ function isFrame(v: unknown): v is Frame {
     s.volume instanceof Float64Array && s.volume.length === ns &&
     s.regime instanceof Uint8Array && s.regime.length === ns &&
     s.sentiment instanceof Float32Array && s.sentiment.length === ns &&
+    s.halted instanceof Uint8Array && s.halted.length === ns &&
     a.position instanceof Float64Array &&
     a.pnl instanceof Float64Array && a.pnl.length === na &&
     a.action instanceof Int8Array && a.action.length === na &&

@@ -191,9 +191,10 @@ function draw(canvas: HTMLCanvasElement, roster: Roster, spark: Float64Array): v
     g.fillText(chgText, ox + colW * X.chg, mid);
 
     g.textAlign = 'left';
-    const regimeText = REGIME_LABEL[regime] ?? regime;
-    fitFont(g, regimeText, 600, Math.round(big * 0.58), FONT, colW * (X.sent - X.regime - 0.025));
-    g.fillStyle = REGIME_HEX[regime] ?? '#9aa5b8';
+    const halted = sym ? (sym.halted[i] ?? 0) : 0;
+    const regimeText = halted === 3 ? 'HALTED' : halted ? 'VENUE HALT' : (REGIME_LABEL[regime] ?? regime);
+    fitFont(g, regimeText, halted ? 800 : 600, Math.round(big * 0.58), FONT, colW * (X.sent - X.regime - 0.025));
+    g.fillStyle = halted ? SELL_HEX : (REGIME_HEX[regime] ?? '#9aa5b8');
     g.fillText(regimeText, ox + colW * X.regime, mid);
 
     // sentiment gauge: centre line, bar toward green (positive) or red (negative)

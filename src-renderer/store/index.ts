@@ -95,6 +95,8 @@ export interface BoardRow {
   sentiment: number;
   volume: number;
   decimals: number;
+  /** frame's halted bits: bit v = venue v cannot trade; 3 = halted everywhere */
+  halted: number;
 }
 
 export interface MarketSlice {

@@ -45,14 +45,20 @@ export function BoardPanel() {
               const regime = REGIMES[r.regime] ?? 'undetermined';
               const dir = r.changePct > 0.0001 ? 'up' : r.changePct < -0.0001 ? 'down' : 'flat';
               return (
-                <tr key={r.index} data-testid={`board-row-${r.index}`} className={`dir-${dir}`}>
+                <tr key={r.index} data-testid={`board-row-${r.index}`} data-halted={r.halted} className={`dir-${dir}${r.halted ? ' halted' : ''}`}>
                   <td className="sym">{r.name}</td>
                   <td className="num mono" data-testid={`board-price-${r.index}`}>
                     {fmtPrice(r.last, r.decimals)}
                   </td>
                   <td className={`num mono chg chg-${dir}`}>{fmtPct(r.changePct)}</td>
                   <td className="regime" style={{ color: REGIME_HEX[regime] }}>
-                    {REGIME_LABEL[regime] ?? regime}
+                    {r.halted ? (
+                      <span className="halt-tag" data-testid={`board-halt-${r.index}`} title={r.halted === 3 ? 'Trading is halted on both venues' : 'Trading is halted on one venue'}>
+                        {r.halted === 3 ? 'HALTED' : 'VENUE HALT'}
+                      </span>
+                    ) : (
+                      (REGIME_LABEL[regime] ?? regime)
+                    )}
                   </td>
                   <td className="sent" title={`sentiment ${r.sentiment.toFixed(2)}`}>
                     <span className="gauge">

@@ -1,10 +1,11 @@
 import type { CoordinationEvent, Severity } from '../../src-shared/events';
+import { describeInput } from '../../src-shared/inputs';
 import type { Roster } from '../../src-shared/roster';
 import { useFloor, type FeedEvent, type FeedTab } from '../store';
 
 const SEVERITIES: Severity[] = ['info', 'warning', 'error', 'critical', 'emergency'];
 
-function itemText(e: FeedEvent, symbols: string[]): { tag: string; cls: string; text: string } {
+function itemText(e: FeedEvent, symbols: string[], desks: string[]): { tag: string; cls: string; text: string } {
   switch (e.type) {
     case 'headline': {
       const sym = e.symbol !== null ? (symbols[e.symbol] ?? `#${e.symbol}`) : 'MARKET';
@@ -14,7 +15,7 @@ function itemText(e: FeedEvent, symbols: string[]): { tag: string; cls: string; 
     case 'alert':
       return { tag: e.severity.toUpperCase(), cls: `alert sev-${e.severity}`, text: `${e.source}: ${e.message}` };
     default:
-      return { tag: 'INPUT', cls: 'input', text: JSON.stringify(e.input) };
+      return { tag: 'INPUT', cls: 'input', text: describeInput(e.input, { desks }) };
   }
 }
 
@@ -66,6 +67,7 @@ export function FeedPanel() {
   const toggleSeverity = useFloor((s) => s.toggleSeverity);
   const roster = useFloor((s) => s.info?.roster ?? null);
   const names = roster?.symbols.map((x) => x.name) ?? [];
+  const deskNames = roster?.desks.map((d) => d.name) ?? [];
   if (!show) {
     return (
       <button type="button" className="panel-tab panel-tab-left" onClick={() => toggle('showFeed', true)} title="Show the feeds (N)">
@@ -132,7 +134,7 @@ export function FeedPanel() {
       ) : (
         <ol className="feed">
           {items.map((e) => {
-            const t = itemText(e, names);
+            const t = itemText(e, names, deskNames);
             return (
               <li key={`${e.sessionId}:${e.seq}`} className={`feed-item ${t.cls}`}>
                 <span className="feed-meta">

@@ -48,7 +48,7 @@ export function Leaderboard() {
             <tr>
               <th>Desk</th>
               <th className="num" title="Desk P&L: the sum of its agents' P&L">P&amp;L</th>
-              <th className="num" title="Sharpe ratio of the desk's equity returns per decision cycle, scaled to one floor-hour">Sharpe</th>
+              <th className="num" title="Sharpe ratio of the desk's equity returns per decision cycle, scaled to one floor-hour (— until 30 cycles)">Sharpe</th>
               <th className="num" title="Sortino ratio (mean / downside deviation), scaled to one floor-hour">Sortino</th>
               <th className="num" title="Maximum drawdown: the largest fall of desk equity from a peak, as a share of that peak">Max DD</th>
               <th className="num" title="Share of closed trades that made money">Win</th>

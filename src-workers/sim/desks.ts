@@ -201,6 +201,8 @@ export interface DeskMetrics {
   leverage: number;
   /** mean wall-clock time of one desk decision cycle, microseconds (not part of the state) */
   decisionLatencyUs: number;
+  /** equity returns behind sharpe and sortino (one per decision cycle): few samples, noisy ratios */
+  returnSamples: number;
 }
 
 export class Desks {
@@ -937,6 +939,7 @@ export class Desks {
         unrealisedPnl: sum((m) => m.unrealisedPnl),
         sharpe: this.deskPerf.sharpe(d),
         sortino: this.deskPerf.sortino(d),
+        returnSamples: this.deskPerf.n[d] as number,
         maxDrawdown: this.deskPerf.maxDD[d] as number,
         winRate: closes > 0 ? wins / closes : 0,
         trades: sum((m) => m.trades),

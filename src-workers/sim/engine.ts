@@ -508,6 +508,7 @@ export class Engine implements FillSink {
       f.volume[s] = this.tickVolume[s] as number;
       f.regime[s] = this.regimes[s]!.regime;
       f.sentiment[s] = this.news.sentiment[s] as number;
+      f.halted[s] = this.floorHalted ? 3 : (this.bookHalted(s, 0) ? 1 : 0) | (this.bookHalted(s, 1) ? 2 : 0);
     }
     // agents: position = net market value of the agent's positions (currency), pnl = equity − capital
     const ag = frame.agents;

@@ -242,3 +242,19 @@ test('the chart panel draws candles and the leaderboard ranks the desks', async 
   await page.waitForTimeout(800);
   await chart.screenshot({ path: 'test-results/e2e/chart-equity.png' });
 });
+
+test('a floor-wide halt shows on the board and freezes prices; lifting it resumes trading', async ({ page }) => {
+  await page.goto(floor.url);
+  await expect(page.getByTestId('conn-state')).toContainText(/connected/i);
+  await expect.poll(() => tickOf(page), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect(page.getByTestId('board-halt-0')).toHaveCount(0);
+  await api(page, 'session.input', { input: { kind: 'halt', desk: null, halted: true } });
+  for (let i = 0; i < 4; i++) await expect(page.getByTestId(`board-halt-${i}`)).toHaveText('HALTED');
+  const frozen = await page.getByTestId('board-price-0').textContent();
+  await page.waitForTimeout(1500);
+  expect(await page.getByTestId('board-price-0').textContent()).toBe(frozen);
+  await page.screenshot({ path: 'test-results/e2e/floor-halted.png' });
+  await api(page, 'session.input', { input: { kind: 'halt', desk: null, halted: false } });
+  await expect(page.getByTestId('board-halt-0')).toHaveCount(0);
+  await expect.poll(async () => page.getByTestId('board-price-0').textContent(), { timeout: 20_000 }).not.toBe(frozen);
+});

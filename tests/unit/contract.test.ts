@@ -56,3 +56,14 @@ describe('API schemas', () => {
     expect(missingSeq.success).toBe(false);
   });
 });
+
+describe('inputs in words', () => {
+  it('says what an input did, with the desk names of the roster', async () => {
+    const { describeInput } = await import('../../src-shared');
+    expect(describeInput({ kind: 'halt', desk: null, halted: true })).toBe('emergency halt: the whole floor stopped trading');
+    expect(describeInput({ kind: 'halt', desk: 1, halted: false }, { desks: ['Trend Desk', 'Reversion Desk'] })).toBe('halt lifted: Reversion Desk trading again');
+    expect(describeInput({ kind: 'setParam', param: 'volatility', value: 2 })).toBe('volatility set to 2×');
+    expect(describeInput({ kind: 'setParam', param: 'feeBps', value: 5 })).toBe('fee level set to 5 bp');
+    expect(describeInput({ kind: 'nonsense' })).toBe('an input this version does not know');
+  });
+});

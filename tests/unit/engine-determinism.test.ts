@@ -114,9 +114,14 @@ describe('engine determinism', () => {
     expect(e.books.map((b) => `${b.bestBid()}/${b.bestAsk()}`).join()).toBe(hash);
     const alerts = e.drainEvents().filter((ev) => ev.type === 'alert');
     expect(alerts.some((a) => a.type === 'alert' && a.severity === 'emergency')).toBe(true);
+    const frame = allocFrame({ symbols: 4, agents: e.agentsN, crowd: e.crowdN });
+    e.writeFrame(frame);
+    expect(Array.from(frame.symbols.halted)).toEqual([3, 3, 3, 3]);
     e.applyInput({ kind: 'halt', desk: null, halted: false });
     for (let t = 0; t < 50; t++) e.step();
     expect(e.trades).toBeGreaterThan(tradesAt);
+    e.writeFrame(frame);
+    expect(Array.from(frame.symbols.halted)).toEqual([0, 0, 0, 0]);
   });
 });
 

@@ -66,8 +66,13 @@ describe('circuit breaker', () => {
     e.applyInput({ kind: 'setParam', param: 'volatility', value: 20 });
     let halt: { tick: number; symbol: number } | null = null;
     const tradesBySymbolTick: Array<{ tick: number; symbol: number }> = [];
+    // what the floor shows: the frame's per-symbol halted column, per tick
+    const frame = allocFrame({ symbols: 4, agents: e.agentsN, crowd: e.crowdN });
+    const haltedAt: number[][] = [];
     for (let t = 0; t < 600; t++) {
       e.step();
+      e.writeFrame(frame);
+      haltedAt.push(Array.from(frame.symbols.halted));
       for (const ev of e.drainEvents()) {
         if (ev.type === 'trade') tradesBySymbolTick.push({ tick: ev.tick, symbol: ev.symbol });
         if (!halt && ev.type === 'alert' && ev.source === 'circuit breaker') {
@@ -87,6 +92,11 @@ describe('circuit breaker', () => {
     const after = tradesBySymbolTick.filter((x) => x.symbol === h.symbol && x.tick > h.tick + 200);
     if (h.tick + 260 < 600) expect(after.length).toBeGreaterThan(0);
     expect(e.metrics().floor.halts).toBeGreaterThan(0);
+    // the frame says the symbol is halted on both venues for exactly the halt, and trading before it
+    // (haltedAt[k] is the frame after the tick whose events carry tick k)
+    expect(haltedAt[h.tick - 1]?.[h.symbol]).toBe(0);
+    for (let k = h.tick; k < Math.min(600, h.tick + 200); k++) expect(haltedAt[k]?.[h.symbol], `tick ${k}`).toBe(3);
+    if (h.tick + 200 < 600) expect(haltedAt[h.tick + 200]?.[h.symbol]).toBe(0);
   });
 });
 

@@ -28,6 +28,7 @@ function makeBatch(shape: FrameShape, ticks: number, toTick: number, sessionId: 
     s.volume[i] = r() * 1e6;
     s.regime[i] = Math.floor(r() * 9);
     s.sentiment[i] = r() * 2 - 1;
+    s.halted[i] = Math.floor(r() * 4);
   }
   for (let i = 0; i < shape.agents; i++) {
     f.agents.position[i] = Math.floor(r() * 2000) - 1000;
