@@ -11,6 +11,8 @@ import { Leaderboard } from './ui/Leaderboard';
 import { Legend } from './ui/Legend';
 import { Overlay } from './ui/Overlay';
 import { Popovers } from './ui/Popovers';
+import { ScenarioDeck } from './ui/ScenarioDeck';
+import { ScenarioReport } from './ui/ScenarioReport';
 import { StatusBar } from './ui/StatusBar';
 import { SystemPanel } from './ui/SystemPanel';
 
@@ -51,6 +53,7 @@ function useShortcuts(): void {
         case 'Escape':
           // closes the help, else the open popover; pinned popovers stay (close them with ×)
           if (st.showHelp) st.toggle('showHelp', false);
+          else if (st.openReport !== null) st.showReport(null);
           else st.inspect(null);
           break;
         case 'c':
@@ -76,6 +79,10 @@ function useShortcuts(): void {
         case 'b':
         case 'B':
           st.toggle('showBoard');
+          break;
+        case 'd':
+        case 'D':
+          st.toggle('showDeck');
           break;
         case '?':
         case 'h':
@@ -130,7 +137,13 @@ function TopBar() {
  *   timeline, timeline-item, btn-pin, btn-close-popover, btn-expand, crowd-type inside), chart-panel
  *   (data-bars, data-markers; chart-mode, chart-symbol, chart-desk), leaderboard
  *   (leaderboard-row-<desk>), system-panel,
- *   floor-overlay (data-phase = connecting|loading|starting|none|error).
+ *   floor-overlay (data-phase = connecting|loading|starting|none|error),
+ *   scenario deck (ui/ScenarioDeck.tsx): btn-deck (its tab while hidden), scenario-deck,
+ *   deck-tab-<presets|custom|market>, deck-preset-<name>, deck-inject-<name> (deck-inject-custom),
+ *   deck-at-tick, deck-json, deck-json-error, deck-form-add, deck-active (deck-scenario-<id>,
+ *   data-remaining), deck-cancel-<id>, deck-slider-<param>, deck-value-<param>, deck-reports;
+ *   btn-emergency-halt (status bar; data-halted, text EMERGENCY HALT | RESUME TRADING);
+ *   scenario-report (data-id; report-desk-<d>, report-agent-<a>, report-decision, btn-close-report).
  */
 export function App() {
   useShortcuts();
@@ -145,6 +158,7 @@ export function App() {
       </div>
       <div className="side side-right">
         <BoardPanel />
+        <ScenarioDeck />
         <Leaderboard />
       </div>
       <div className="dock-bottom">
@@ -154,6 +168,7 @@ export function App() {
       </div>
       <Legend />
       <Popovers />
+      <ScenarioReport />
       <ErrorToast />
       <Help />
       <StatusBar />

@@ -1,9 +1,12 @@
 import type { Method, Params, PushMessage, Result, SessionInfo } from '../src-shared/api';
 import type { DeskMetrics } from '../src-shared/inspect';
 import type { Speed } from '../src-shared/config';
-import type { BullpenEvent, CoordinationEvent, DecisionEvent, TradeEvent } from '../src-shared/events';
+import type { BullpenEvent, CoordinationEvent, DecisionEvent, ScenarioEvent, TradeEvent } from '../src-shared/events';
+import { Input } from '../src-shared/inputs';
+import type { MarketParams, Scenario } from '../src-shared/scenario';
 import type { FrameBatch } from '../src-shared/frame';
 import { createTransport, type Transport } from './api';
+import { CallError } from './api/transport';
 import { decimalsFor } from './format';
 import { frames, ingestBatch, observedTickRate, recordDecisions, resetFrames } from './frames';
 import { ingestSeries, ingestTrades, resetSeries, series } from './series';
@@ -17,8 +20,11 @@ import { renderStats } from './floor/stats';
 
 let transport: Transport | null = null;
 let bootSeq = 0;
+/** false while boot replays the recent events (their reports do not pop up) */
+let booted = false;
 
 function errorText(err: unknown): string {
+  if (err instanceof CallError && err.code === 'not_live') return `Viewing a recording — fork to inject. ${err.message}`;
   return err instanceof Error ? err.message : String(err);
 }
 
@@ -46,6 +52,7 @@ function applyInfo(info: SessionInfo | null): void {
 
 async function boot(): Promise<void> {
   const seq = ++bootSeq;
+  booted = false;
   const st = useFloor.getState();
   st.setPhase('loading');
   try {
@@ -67,7 +74,7 @@ async function boot(): Promise<void> {
       console.warn('[bullpen] session.status failed', err);
     }
     try {
-      const recent = await call('events.recent', { limit: 300, types: ['headline', 'alert', 'coordination', 'trade'] });
+      const recent = await call('events.recent', { limit: 300, types: ['headline', 'alert', 'coordination', 'trade', 'input', 'scenario'] });
       if (seq === bootSeq) {
         onEvents(recent);
         flushFeeds();
@@ -75,6 +82,7 @@ async function boot(): Promise<void> {
     } catch (err) {
       console.warn('[bullpen] events.recent failed', err);
     }
+    if (seq === bootSeq) booted = true;
   } catch (err) {
     if (seq !== bootSeq) return;
     useFloor.getState().setPhase('error', errorText(err));
@@ -86,19 +94,41 @@ function onEvents(events: BullpenEvent[]): void {
   const decisions: DecisionEvent[] = [];
   const coordination: CoordinationEvent[] = [];
   const trades: TradeEvent[] = [];
+  const scenarios: ScenarioEvent[] = [];
   const sid = useFloor.getState().info?.sessionId;
   for (const e of events) {
     if (sid && e.sessionId !== sid) continue;
-    if (e.type === 'headline' || e.type === 'alert' || e.type === 'input') feed.push(e);
+    if (e.type === 'input') {
+      const input = Input.safeParse(e.input);
+      if (input.success && input.data.kind === 'halt' && input.data.desk === null) useFloor.getState().setFloorHalt(input.data.halted);
+    }
+    if (e.type === 'scenario') scenarios.push(e);
+    else if (e.type === 'headline' || e.type === 'alert' || e.type === 'input') feed.push(e);
     else if (e.type === 'decision') decisions.push(e);
     else if (e.type === 'coordination') coordination.push(e);
     else if (e.type === 'trade' && (e.buyAgent >= 0 || e.sellAgent >= 0)) trades.push(e);
   }
   if (decisions.length) recordDecisions(decisions);
   if (trades.length) ingestTrades(trades);
+  if (scenarios.length) onScenarioEvents(scenarios);
   // the feed panels take these at the 10 Hz refresh, not once per push
   if (feed.length) pendingFeed.push(...feed);
   if (coordination.length) pendingCoord.push(...coordination);
+}
+
+/** A scenario that ends brings up its report; any change of a scenario's life refreshes the deck's list. */
+function onScenarioEvents(events: ScenarioEvent[]): void {
+  const st = useFloor.getState();
+  const reports = events.flatMap((e) => (e.report && (e.phase === 'ended' || e.phase === 'cancelled') ? [e.report] : []));
+  if (reports.length) {
+    const known = new Set(st.reports.map((r) => r.scenarioId));
+    st.addReports(reports);
+    // only scenarios that ended while the floor is being watched pop up (not those loaded at start-up)
+    const fresh = reports.filter((r) => !known.has(r.scenarioId) && !r.cancelled);
+    const last = fresh[fresh.length - 1];
+    if (last && booted) st.showReport(last.scenarioId);
+  }
+  if (st.showDeck) void deck.refreshActive();
 }
 
 let pendingFeed: FeedEvent[] = [];
@@ -350,3 +380,73 @@ export const commands = {
 };
 
 export const SPEEDS: Speed[] = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 'max'];
+
+// ---- scenario deck ------------------------------------------------------------------------------
+
+let activeInFlight = false;
+
+/** The scenario deck's calls (docs/SCENARIOS.md); failures become error toasts. */
+export const deck = {
+  async loadPresets(): Promise<void> {
+    const p = await command('Load scenario presets', 'scenario.list', {});
+    if (p) useFloor.getState().setPresets(p);
+  },
+  /** scenario.active (queued and active shocks, halts, live parameters); quiet on failure (polled) */
+  async refreshActive(): Promise<void> {
+    if (activeInFlight || !transport) return;
+    activeInFlight = true;
+    try {
+      const s = await call('scenario.active', {});
+      useFloor.getState().setScenarioState(s);
+    } catch {
+      // no live engine (a recording is shown, or no session): the list shows what it last knew
+    } finally {
+      activeInFlight = false;
+    }
+  },
+  async loadReports(): Promise<void> {
+    try {
+      useFloor.getState().addReports(await call('scenario.reports', { limit: 20 }));
+    } catch {
+      // reports also arrive with the scenarios' `ended` events
+    }
+  },
+  async inject(what: { preset: string } | { scenario: Scenario }, at: number | null): Promise<Result<'scenario.inject'> | null> {
+    const name = 'preset' in what ? what.preset : what.scenario.name;
+    const r = await command(`Inject “${name}”`, 'scenario.inject', { ...what, ...(at !== null ? { at } : {}) });
+    if (r) void deck.refreshActive();
+    return r;
+  },
+  async cancel(id: number, shock?: number): Promise<void> {
+    const r = await command(shock === undefined ? `Cancel scenario #${id}` : `Cancel shock ${shock + 1} of #${id}`, 'scenario.cancel', {
+      id,
+      ...(shock !== undefined ? { shock } : {}),
+    });
+    if (r) void deck.refreshActive();
+  },
+  async setParams(p: MarketParams): Promise<void> {
+    const r = await command('Change market parameters', 'market.setParams', p);
+    if (r) void deck.refreshActive();
+  },
+  /** The floor-wide emergency halt (every desk stops trading) or its release. */
+  async haltFloor(halted: boolean): Promise<void> {
+    const r = await command(halted ? 'Emergency halt' : 'Resume trading', 'session.input', { input: { kind: 'halt', desk: null, halted } });
+    if (r) useFloor.getState().setFloorHalt(halted);
+  },
+  /** Opens an agent's popover on one decision (a report line): fetches it when it is not in the log. */
+  async openDecision(agent: number, seq: number): Promise<void> {
+    const st = useFloor.getState();
+    st.showReport(null);
+    const have = frames.decisionLog.get(agent)?.some((e) => e.seq === seq) ?? false;
+    if (!have) {
+      try {
+        const events = await call('agent.history', { agent, limit: 500 });
+        const d = events.find((e): e is DecisionEvent => e.type === 'decision' && e.seq === seq);
+        if (d) frames.linkedDecisions.set(seq, d);
+      } catch (err) {
+        st.notify({ level: 'error', title: 'Open decision failed', message: errorText(err) });
+      }
+    }
+    useFloor.getState().focusDecision(agent, seq);
+  },
+};

@@ -32,6 +32,8 @@ export interface FrameHolder {
   decisions: Map<number, DecisionEvent>;
   /** recent decisions per featured agent, oldest first (≤ DECISION_LOG), for the popover timeline */
   decisionLog: Map<number, DecisionEvent[]>;
+  /** decisions fetched because something links to them (a scenario report line), by seq */
+  linkedDecisions: Map<number, DecisionEvent>;
   /** bumped whenever a decision is recorded */
   decisionVersion: number;
   /** arrival timestamps (ms) of recent batches, to measure the tick rate seen by the renderer */
@@ -52,6 +54,7 @@ export const frames: FrameHolder = {
   history: emptyHistory(0),
   decisions: new Map(),
   decisionLog: new Map(),
+  linkedDecisions: new Map(),
   decisionVersion: 0,
   tickMarks: [],
 };
@@ -92,6 +95,7 @@ export function resetFrames(): void {
   frames.history = emptyHistory(0);
   frames.decisions.clear();
   frames.decisionLog.clear();
+  frames.linkedDecisions.clear();
   frames.decisionVersion++;
   frames.tickMarks = [];
   frames.version++;
@@ -108,6 +112,7 @@ export function ingestBatch(b: FrameBatch): void {
     if (sessionChanged) {
       frames.decisions.clear();
       frames.decisionLog.clear();
+      frames.linkedDecisions.clear();
       frames.decisionVersion++;
     }
   }

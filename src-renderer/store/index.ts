@@ -1,6 +1,7 @@
 import { create, type StateCreator } from 'zustand';
 import type { SessionInfo, SessionStatus } from '../../src-shared/api';
 import type { AlertEvent, BullpenEvent, CoordinationEvent, HeadlineEvent, Severity } from '../../src-shared/events';
+import type { ScenarioReport, ScenarioState, ScenarioSummary } from '../../src-shared/scenario';
 import type { ConnInfo } from '../api/transport';
 
 /**
@@ -69,7 +70,7 @@ const sessionSlice: StateCreator<FloorState, [], [], SessionSlice> = (set) => ({
       phase: info ? 'ready' : s.phase === 'ready' ? 'none' : s.phase,
       ...(info && s.info && info.sessionId === s.info.sessionId
         ? {}
-        : { selected: null, inspected: null, pinned: [], coordination: [], leaderboard: [] }),
+        : { selected: null, inspected: null, pinned: [], coordination: [], leaderboard: [], scenarioState: null, reports: [], openReport: null, floorHalt: null, decisionFocus: null }),
     })),
   setStatus: (status) => set({ status }),
   notify: (n) =>
@@ -284,7 +285,7 @@ const panelsSlice: StateCreator<FloorState, [], [], PanelsSlice> = (set) => ({
 
 // ---- ui ---------------------------------------------------------------------------------------
 
-export type PanelFlag = 'showFeed' | 'showBoard' | 'showHelp' | 'showCharts' | 'showLeaderboard' | 'showSystem';
+export type PanelFlag = 'showFeed' | 'showBoard' | 'showHelp' | 'showCharts' | 'showLeaderboard' | 'showSystem' | 'showDeck';
 
 export interface UiSlice {
   showFeed: boolean;
@@ -293,6 +294,8 @@ export interface UiSlice {
   showCharts: boolean;
   showLeaderboard: boolean;
   showSystem: boolean;
+  /** the scenario deck (D) */
+  showDeck: boolean;
   toggle: (k: PanelFlag, v?: boolean) => void;
 }
 
@@ -303,10 +306,66 @@ const uiSlice: StateCreator<FloorState, [], [], UiSlice> = (set) => ({
   showCharts: true,
   showLeaderboard: true,
   showSystem: true,
+  showDeck: false,
   toggle: (k, v) => set((s) => ({ [k]: v ?? !s[k] }) as Partial<UiSlice>),
 });
 
-export type FloorState = ConnectionSlice & SessionSlice & MarketSlice & SelectionSlice & FeedSlice & PanelsSlice & UiSlice;
+// ---- scenario deck -----------------------------------------------------------------------------
+
+export type DeckTab = 'presets' | 'custom' | 'market';
+
+export interface DeckSlice {
+  deckTab: DeckTab;
+  /** scenario.list, loaded when the deck first opens */
+  presets: ScenarioSummary[] | null;
+  /** scenario.active, polled ~1 Hz while the deck is open */
+  scenarioState: ScenarioState | null;
+  /** reports of ended scenarios (scenario.reports and `ended` / `cancelled` events), oldest first */
+  reports: ScenarioReport[];
+  /** scenarioId of the report shown in the report modal, or null */
+  openReport: number | null;
+  /** the floor-wide emergency halt as last applied by the engine (input events); null: unknown */
+  floorHalt: boolean | null;
+  /** a decision the popover of `agent` should show (a report line links to it) */
+  decisionFocus: { agent: number; seq: number; nonce: number } | null;
+  setDeckTab: (tab: DeckTab) => void;
+  setPresets: (p: ScenarioSummary[]) => void;
+  setScenarioState: (s: ScenarioState | null) => void;
+  addReports: (r: ScenarioReport[]) => void;
+  showReport: (id: number | null) => void;
+  setFloorHalt: (h: boolean | null) => void;
+  focusDecision: (agent: number, seq: number) => void;
+}
+
+const deckSlice: StateCreator<FloorState, [], [], DeckSlice> = (set) => ({
+  deckTab: 'presets',
+  presets: null,
+  scenarioState: null,
+  reports: [],
+  openReport: null,
+  floorHalt: null,
+  decisionFocus: null,
+  setDeckTab: (deckTab) => set({ deckTab }),
+  setPresets: (presets) => set({ presets }),
+  setScenarioState: (scenarioState) => set({ scenarioState }),
+  addReports: (r) =>
+    set((s) => {
+      const fresh = r.filter((x) => !s.reports.some((y) => y.scenarioId === x.scenarioId && y.endTick === x.endTick));
+      if (fresh.length === 0) return s;
+      return { reports: [...s.reports, ...fresh].sort((a, b) => a.endTick - b.endTick).slice(-30) };
+    }),
+  showReport: (openReport) => set({ openReport }),
+  setFloorHalt: (floorHalt) => set({ floorHalt }),
+  focusDecision: (agent, seq) =>
+    set((s) => ({
+      decisionFocus: { agent, seq, nonce: (s.decisionFocus?.nonce ?? 0) + 1 },
+      inspected: { kind: 'agent', index: agent },
+      selected: agent,
+      pinned: s.pinned.filter((p) => !(p.kind === 'agent' && p.index === agent)),
+    })),
+});
+
+export type FloorState = ConnectionSlice & SessionSlice & MarketSlice & SelectionSlice & FeedSlice & PanelsSlice & UiSlice & DeckSlice;
 
 export const useFloor = create<FloorState>()((...a) => ({
   ...connectionSlice(...a),
@@ -316,4 +375,5 @@ export const useFloor = create<FloorState>()((...a) => ({
   ...feedSlice(...a),
   ...panelsSlice(...a),
   ...uiSlice(...a),
+  ...deckSlice(...a),
 }));

@@ -9,6 +9,7 @@ export const SHORTCUTS: [string, string][] = [
   ['P', 'Pin the open popover'],
   ['N', 'Show / hide the feeds (news, alerts, votes)'],
   ['B', 'Show / hide the market panel'],
+  ['D', 'Show / hide the scenario deck (crises, market controls)'],
   ['L', 'Show / hide the desk leaderboard'],
   ['C', 'Show / hide the charts'],
   ['S', 'Show / hide session & system'],

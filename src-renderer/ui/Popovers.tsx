@@ -178,6 +178,13 @@ function AgentPopover({ index, pinned, roster }: { index: number; pinned: boolea
   const [chosen, setChosen] = useState<number | null>(null);
   /** pinned popovers start compact (sentence only) so several fit on screen */
   const [expanded, setExpanded] = useState(!pinned);
+  // a link (a scenario report's action line) asks this popover to show one decision
+  const decisionFocus = useFloor((s) => s.decisionFocus);
+  useEffect(() => {
+    if (pinned || !decisionFocus || decisionFocus.agent !== index) return;
+    setChosen(decisionFocus.seq);
+    setExpanded(true);
+  }, [decisionFocus, index, pinned]);
 
   useEffect(() => {
     let alive = true;
@@ -202,7 +209,7 @@ function AgentPopover({ index, pinned, roster }: { index: number; pinned: boolea
   const live = readLive({ kind: 'agent', index });
   const log: DecisionEvent[] = frames.decisionLog.get(index) ?? [];
   const latest = frames.decisions.get(index) ?? log[log.length - 1] ?? null;
-  const shown = chosen !== null ? (log.find((e) => e.seq === chosen) ?? latest) : latest;
+  const shown = chosen !== null ? (log.find((e) => e.seq === chosen) ?? frames.linkedDecisions.get(chosen) ?? latest) : latest;
   const votes = latest?.trace.consensus?.votes ?? [];
   const mine = votes.find((v) => v.agent === index);
   const totalW = votes.reduce((acc, v) => acc + Math.max(0, v.weight), 0);

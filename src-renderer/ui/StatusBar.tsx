@@ -1,5 +1,6 @@
 import type { Speed } from '../../src-shared/config';
-import { commands, SPEEDS } from '../controller';
+import { useState } from 'react';
+import { commands, deck, SPEEDS } from '../controller';
 import { fmtInt, fmtRate, fmtSpeed } from '../format';
 import { useFloor } from '../store';
 
@@ -27,6 +28,35 @@ const HEALTH_LABEL: Record<string, string> = {
   crashed: 'crashed',
   stopped: 'stopped',
 };
+
+/**
+ * The floor-wide emergency halt: every desk stops trading (session.input halt, desk null) until it
+ * is lifted. Shows the engine's last applied halt input, else the frame (every symbol halted
+ * everywhere). Test hook: btn-emergency-halt (data-halted true|false).
+ */
+function EmergencyHalt({ enabled }: { enabled: boolean }) {
+  const floorHalt = useFloor((s) => s.floorHalt);
+  const allHalted = useFloor((s) => s.board.length > 0 && s.board.every((r) => r.halted === 3));
+  const [busy, setBusy] = useState(false);
+  const halted = floorHalt ?? allHalted;
+  return (
+    <button
+      type="button"
+      className={`btn btn-halt ${halted ? 'is-halted' : ''}`}
+      data-testid="btn-emergency-halt"
+      data-halted={halted ? 'true' : 'false'}
+      aria-pressed={halted}
+      disabled={!enabled || busy}
+      onClick={() => {
+        setBusy(true);
+        void deck.haltFloor(!halted).finally(() => setBusy(false));
+      }}
+      title={halted ? 'Lift the floor-wide halt: desks trade again' : 'Floor-wide emergency halt: every desk stops trading now'}
+    >
+      {halted ? '▶ RESUME TRADING' : '■ EMERGENCY HALT'}
+    </button>
+  );
+}
 
 /**
  * Bottom status bar. Test hooks: status-tick (text = tick number), btn-pause (text Pause/Resume),
@@ -84,6 +114,7 @@ export function StatusBar() {
             ))}
           </select>
         </label>
+        <EmergencyHalt enabled={canControl} />
         <button type="button" className="btn btn-ghost" onClick={resetCamera} title="Reset the camera (R)">
           Reset view
         </button>
