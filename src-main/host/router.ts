@@ -88,7 +88,10 @@ export function createRouter(host: SessionHost, appInfo: AppInfo, recordings?: R
     'session.setSpeed': (p) => host.setSpeed(p.speed),
     'session.status': () => host.status(),
     'session.info': () => host.info(),
-    'session.input': (p) => host.input(p.input),
+    'session.input': (p) => {
+      scenarioControl.assertLive('an input');
+      return host.input(p.input);
+    },
     'events.recent': (p) => host.recentEvents(p.limit, p.types),
     'agent.history': (p) => host.agentHistory(p.agent, p.limit),
     // scenarios, live market parameters, breakers, difficulty: refused while a recording is being viewed

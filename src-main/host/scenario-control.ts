@@ -87,7 +87,8 @@ export class ScenarioControl {
     if (this.reports.length > 100) this.reports.shift();
   }
 
-  private assertLive(what: string): void {
+  /** Refuses a change to the market while a recording is viewed (`not_live`, with the offer to fork). */
+  assertLive(what: string): void {
     if (!this.isLive()) {
       throw new ApiError({
         code: 'not_live',

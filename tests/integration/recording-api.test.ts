@@ -67,6 +67,8 @@ describe('recording API', () => {
     frames.length = 0;
     const at = ReplayState.parse(await call('recording.seek', { tick: 333 }));
     expect(at.tick).toBe(333);
+    // while a recording is viewed, nothing may change a market: a plain input is refused with the offer to fork
+    await expect(call('session.input', { input: { kind: 'halt', desk: null, halted: true } })).rejects.toThrow(/not_live: .*Fork the recording/);
     expect(frames.at(-1)).toMatchObject({ sessionId: started.sessionId, toTick: 333 });
     expect(frames.at(-1)!.latest.tick).toBe(333);
     expect(ReplayState.parse(await call('recording.step', { delta: -1 })).tick).toBe(332);
