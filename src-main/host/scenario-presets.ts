@@ -5,8 +5,8 @@
  * files: the host and the CLI pass it validated data inside an Input.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { resourcesDir } from '../resources';
 import { Scenario, describeIssues } from '../../src-shared/scenario';
 
 export class ScenarioFileError extends Error {
@@ -16,22 +16,9 @@ export class ScenarioFileError extends Error {
   }
 }
 
-/**
- * resources/scenarios: under $BULLPEN_RESOURCES_DIR if set, else found by walking up from this module
- * (src-main/host in the tree, out/main in a build) — the same rule as the bundled market data.
- */
+/** resources/scenarios (see resourcesDir for how the folder is found). */
 export function presetsDir(env: NodeJS.ProcessEnv = process.env): string {
-  const override = env.BULLPEN_RESOURCES_DIR;
-  if (override && override.trim() !== '') return join(override, 'scenarios');
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'resources', 'scenarios');
-    if (existsSync(candidate)) return candidate;
-    const parent = resolve(dir, '..');
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources', 'scenarios');
+  return join(resourcesDir(env), 'scenarios');
 }
 
 /** Validates a parsed JSON value as a scenario; the error names every field and the rule it breaks. */

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Bar, BarSeriesKey, ImportReport } from '../../src-shared/market-data';
 import { getSeries, upsertSeries, writeBars } from '../store/bars';
+import { resourcesDir } from '../resources';
 import { importCsvText } from './csv';
 
 /**
@@ -30,23 +30,6 @@ export const BUNDLED_DATA_SETS: readonly BundledDataSet[] = [
   },
 ];
 
-/**
- * The resources folder: $BULLPEN_RESOURCES_DIR, else `resources/` at the package root, found by
- * walking up from this module (src-main/market-data in the tree, out/main in a build).
- */
-export function resourcesDir(env: NodeJS.ProcessEnv = process.env): string {
-  const override = env.BULLPEN_RESOURCES_DIR;
-  if (override && override.trim() !== '') return override;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'resources');
-    if (existsSync(join(candidate, 'data'))) return candidate;
-    const parent = resolve(dir, '..');
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources');
-}
 
 export function bundledDataSet(id = 'sp500'): BundledDataSet {
   const ds = BUNDLED_DATA_SETS.find((d) => d.id === id);

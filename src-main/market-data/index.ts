@@ -2,7 +2,8 @@ export { ExchangeClient, MarketDataError, MarketInfo, listExchanges, loadCcxt } 
 export type { ExchangeClientOptions, FetchRangeOptions, FetchRangeResult, MarketDataErrorCode } from './ccxt-client';
 export { importCsvText, formatReport, findGaps, MAX_LISTED_ISSUES } from './csv';
 export type { CsvImportOptions, CsvImportResult, ImportMode } from './csv';
-export { BUNDLED_DATA_SETS, bundledDataSet, ensureBundled, loadBundled, resourcesDir } from './bundled';
+export { BUNDLED_DATA_SETS, bundledDataSet, ensureBundled, loadBundled } from './bundled';
+export { resourcesDir } from '../resources';
 export type { BundledDataSet } from './bundled';
 export { barsToCsv, writeBarsCsv, EXPORT_HEADER } from './export';
 export { updateSeries, barsFor } from './sync';
