@@ -11,6 +11,9 @@ import { Leaderboard } from './ui/Leaderboard';
 import { Legend } from './ui/Legend';
 import { Overlay } from './ui/Overlay';
 import { Popovers } from './ui/Popovers';
+import { ReplayRoot } from './ui/ReplayBar';
+import { replay } from './replay';
+import { replayOpen } from './store/replay';
 import { ScenarioDeck } from './ui/ScenarioDeck';
 import { ScenarioReport } from './ui/ScenarioReport';
 import { StatusBar } from './ui/StatusBar';
@@ -40,7 +43,19 @@ function useShortcuts(): void {
         case ' ':
           if (t instanceof HTMLButtonElement) return; // let the focused button handle Space
           e.preventDefault();
-          if (controllable) void commands.togglePause();
+          // a recording is shown: Space plays or pauses it (ui/ReplayBar.tsx)
+          if (replayOpen()) void replay.togglePlay();
+          else if (controllable) void commands.togglePause();
+          break;
+        case 'ArrowLeft':
+        case 'ArrowRight':
+          if (!replayOpen()) return;
+          e.preventDefault();
+          void replay.step(e.key === 'ArrowRight' ? 1 : -1);
+          break;
+        case 'o':
+        case 'O':
+          replay.openDialog();
           break;
         case 'r':
         case 'R':
@@ -144,6 +159,11 @@ function TopBar() {
  *   data-remaining), deck-cancel-<id>, deck-slider-<param>, deck-value-<param>, deck-reports;
  *   btn-emergency-halt (status bar; data-halted, text EMERGENCY HALT | RESUME TRADING);
  *   scenario-report (data-id; report-desk-<d>, report-agent-<a>, report-decision, btn-close-report).
+ *   replay (ui/ReplayBar.tsx, ui/RecordingsDialog.tsx, ui/CompareView.tsx): mode-indicator (LIVE |
+ *   REPLAY), btn-open-recording, recording-dialog, recording-list, recording-item-<id>, btn-open-<id>,
+ *   btn-compare, replay-bar, replay-seek, replay-tick, btn-replay-play, replay-speed, btn-step-back,
+ *   btn-step-fwd, btn-prev-mark, btn-next-mark, replay-mark-<i>, btn-fork, btn-back-live,
+ *   compare-view (compare-row-<desk>, compare-halts).
  */
 export function App() {
   useShortcuts();
@@ -171,6 +191,7 @@ export function App() {
       <ScenarioReport />
       <ErrorToast />
       <Help />
+      <ReplayRoot />
       <StatusBar />
     </div>
   );

@@ -11,6 +11,7 @@ import { decimalsFor } from './format';
 import { frames, ingestBatch, observedTickRate, recordDecisions, resetFrames } from './frames';
 import { ingestSeries, ingestTrades, resetSeries, series } from './series';
 import { useFloor, type BoardRow, type DeskRow, type FeedEvent } from './store';
+import { replayOpen, useReplay } from './store/replay';
 import { renderStats } from './floor/stats';
 
 /**
@@ -29,12 +30,12 @@ function errorText(err: unknown): string {
 }
 
 
-function call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
+export function call<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
   if (!transport) return Promise.reject(new Error('no transport'));
   return transport.call(method, params);
 }
 
-function applyInfo(info: SessionInfo | null): void {
+export function applyInfo(info: SessionInfo | null): void {
   const st = useFloor.getState();
   if (st.info?.sessionId !== info?.sessionId) {
     st.clearFeed();
@@ -155,6 +156,11 @@ function onPush(msg: PushMessage): void {
       st.setStatus(msg.status);
       break;
     case 'session':
+      // a recording is shown (replay.ts): the new live session waits behind it
+      if (replayOpen()) {
+        useReplay.getState().setLiveInfo(msg.info);
+        break;
+      }
       applyInfo(msg.info);
       if (!msg.info) st.setPhase('none');
       break;
@@ -281,7 +287,8 @@ function refreshPanels(): void {
     }));
   }
   st.setMarket(patch);
-  if (info && frames.batch?.sessionId === info.sessionId) pollMetrics(info.sessionId, now);
+  // floor.metrics is the live engine's: not while a recording is shown
+  if (info && frames.batch?.sessionId === info.sessionId && !replayOpen()) pollMetrics(info.sessionId, now);
 }
 
 // ---- lifecycle ----------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import { anchored, placeAnchored, type Anchored } from '../floor/anchors';
 import { agentDisplay, CROWD_HEX, ROLE_HEX, ROLE_LABEL } from '../floor/palette';
 import { fmtMoney } from '../format';
 import { frames } from '../frames';
+import { loadTimeline } from '../replay';
+import { useReplay } from '../store/replay';
 import { targetKey, useFloor, type InspectTarget } from '../store';
 import { DecisionChain, fmtNum } from './DecisionChain';
 
@@ -186,11 +188,12 @@ function AgentPopover({ index, pinned, roster }: { index: number; pinned: boolea
     setExpanded(true);
   }, [decisionFocus, index, pinned]);
 
+  // in a replay: the recorded decisions up to the moment shown, reloaded when the moment jumps
+  const moment = useReplay((s) => s.moment);
   useEffect(() => {
     let alive = true;
     setHistory('loading');
-    commands
-      .loadAgentHistory(index, 50)
+    loadTimeline(index, 50)
       .then(() => alive && setHistory('ready'))
       .catch((err: unknown) => {
         if (!alive) return;
@@ -200,7 +203,7 @@ function AgentPopover({ index, pinned, roster }: { index: number; pinned: boolea
     return () => {
       alive = false;
     };
-  }, [index]);
+  }, [index, moment]);
 
   const agent = roster.agents[index];
   if (!agent) return <p className="empty">Unknown agent #{index}.</p>;

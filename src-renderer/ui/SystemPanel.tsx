@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { SessionStatus } from '../../src-shared/api';
 import { renderStats } from '../floor/stats';
 import { fmtInt, fmtRate } from '../format';
 import { useFloor } from '../store';
@@ -12,6 +13,17 @@ function p95(): number | null {
   for (let i = 1; i <= n; i++) a.push(renderStats.frameJs[(renderStats.frameJsHead - i + cap) % cap] ?? 0);
   a.sort((x, y) => x - y);
   return a[Math.min(a.length - 1, Math.floor(a.length * 0.95))] ?? null;
+}
+
+/** The live session's recorder (status.recording): state and how far the disk is behind. */
+function recordingRows(r: SessionStatus['recording']): [string, string, string, string?][] {
+  if (!r) return [['Recording', 'off', 'This host records nothing']];
+  const state = r.state === 'recording' ? (r.backpressure ? 'recording · held' : 'recording') : r.state;
+  const lag = r.lagMs >= 1000 ? `${(r.lagMs / 1000).toFixed(1)} s` : `${Math.round(r.lagMs)} ms`;
+  return [
+    ['Recording', state, 'The live session is written to the library (SQLite); “held”: the engine waits for the disk', r.state === 'failed' ? 'sys-rec-failed' : ''],
+    ['Rec. lag', r.state === 'recording' ? lag : '—', `Age of the oldest event not yet on disk · ${fmtInt(r.pendingEvents)} pending, ${fmtInt(r.committedEvents)} on disk`, r.lagMs > 1000 ? 'sys-rec-lag' : ''],
+  ];
 }
 
 /**
@@ -49,6 +61,7 @@ export function SystemPanel() {
     ['Draw calls', fmtInt(gpu.calls), 'WebGL draw calls in the last frame'],
     ['Triangles', fmtInt(gpu.tris), 'Triangles in the last frame'],
     ['Worker', status?.paused && health === 'running' ? 'paused' : health, 'Simulation worker health', `health-${health}`],
+    ...recordingRows(status?.recording),
   ];
   return (
     <section className="panel system-panel" aria-label="Session and system" data-testid="system-panel">
@@ -67,6 +80,7 @@ export function SystemPanel() {
         ))}
       </dl>
       {status?.error ? <p className="error-text small">{status.error}</p> : null}
+      {status?.recording?.error ? <p className="error-text small">Recording: {status.recording.error}</p> : null}
     </section>
   );
 }

@@ -18,8 +18,14 @@ export const trainSpecSchema = z
     algo: z.enum(['ppo', 'mappo']),
     steps: z.number().int().min(1).max(1_000_000_000),
     seed: z.number().int().min(0).max(0x7fff_ffff).default(0),
-    /** curriculum hook: levels come with the scenario feature; today every level is the configured market */
-    curriculum: z.boolean().default(false),
+    /**
+     * Curriculum training is not built yet: the difficulty levels exist (src-workers/sim/difficulty.ts)
+     * but the promotion schedule does not, so asking for it is refused rather than silently ignored.
+     */
+    curriculum: z
+      .boolean()
+      .default(false)
+      .refine((v) => !v, 'curriculum training is not built yet (the difficulty levels exist, the promotion schedule does not); train without it'),
     /** PPO or MAPPO hyperparameters (SB3 names); missing ones take the env's defaults (DEFAULT_HYPERPARAMS) */
     hyperparams: z.record(z.string(), z.unknown()).default({}),
     envConfig: z.record(z.string(), z.unknown()).default({}),

@@ -15,11 +15,11 @@ function bullpen(...args: string[]): { status: number | null; stdout: string; st
 
 describe('bullpen train / eval', () => {
   it('trains a MAPPO desk with a progress report, stores the run, and evaluates its checkpoint on held-out markets', () => {
-    const t = bullpen('train', '--env', 'desk', '--steps', '512', '--seed', '2', '--curriculum', '--hyperparams', '{"n_envs":2,"n_steps":64,"batch_size":128,"n_epochs":2}', '--env-config', '{"episodeSteps":64,"warmupTicks":100}', '--eval-episodes', '2', '--json');
+    const t = bullpen('train', '--env', 'desk', '--steps', '512', '--seed', '2', '--hyperparams', '{"n_envs":2,"n_steps":64,"batch_size":128,"n_epochs":2}', '--env-config', '{"episodeSteps":64,"warmupTicks":100}', '--eval-episodes', '2', '--json');
     expect(t.status, t.stderr).toBe(0);
     expect(t.stderr).toMatch(/train: 100% steps 512\/512 {2}ep \d+ {2}return \S+ {2}pg \S+ {2}vf \S+ {2}ent \S+ {2}kl \S+ {2}clip \S+ {2}ev \S+ {2}\d+ steps\/s {2}level 0/);
     const run = JSON.parse(t.stdout) as { id: string; status: string; env: string; algo: string; seed: number; curriculum: boolean; checkpoint: { id: string; timesteps: number }; evaluation: { contenders: { name: string }[] } };
-    expect(run).toMatchObject({ status: 'completed', env: 'desk', algo: 'mappo', seed: 2, curriculum: true });
+    expect(run).toMatchObject({ status: 'completed', env: 'desk', algo: 'mappo', seed: 2, curriculum: false });
     expect(run.checkpoint.timesteps).toBe(512);
     expect(run.evaluation.contenders.map((c) => c.name).slice(0, 3)).toEqual(['agent desk', 'buy-and-hold', 'random']);
     const exportFile = join(dir, 'run.json');
@@ -43,6 +43,10 @@ describe('bullpen train / eval', () => {
     const t = bullpen('train', '--env', 'trading', '--steps', '100', '--hyperparams', '{"gamma":2}');
     expect(t.status).toBe(1);
     expect(t.stderr).toMatch(/^bullpen train: Invalid PPO hyperparameters — gamma: /m);
+    // curriculum training is not built: refused, never silently ignored
+    const c = bullpen('train', '--env', 'trading', '--steps', '100', '--curriculum');
+    expect(c.status).toBe(1);
+    expect(c.stderr).toMatch(/curriculum: curriculum training is not built yet/);
     const e = bullpen('eval', 'no-such-checkpoint');
     expect(e.status).toBe(1);
     expect(e.stderr).toMatch(/"no-such-checkpoint" is neither a checkpoint or run id in the library nor a readable file/);

@@ -72,7 +72,7 @@ export function registerTrain(program: Command): void {
     })
     .requiredOption('--steps <n>', 'environment steps to train', intArg('--steps', 1, 1_000_000_000))
     .option('--seed <n>', 'seed of the run (its only source of randomness)', intArg('--seed', 0, 0x7fff_ffff), 0)
-    .option('--curriculum', 'train through curriculum levels (levels arrive with scenarios; today: level 0)')
+    .option('--curriculum', 'train through the difficulty levels (not built yet: refused with a message)')
     .option('--hyperparams <json>', 'hyperparameters (SB3 names), e.g. \'{"learning_rate":0.001}\'', jsonObject('--hyperparams'))
     .option('--env-config <json>', 'environment config, e.g. \'{"reward":"pnl_risk"}\'', jsonObject('--env-config'))
     .option('--eval-episodes <n>', 'held-out evaluation episodes at the end (0: none)', intArg('--eval-episodes', 0, 1000), 10)
