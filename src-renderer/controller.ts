@@ -11,7 +11,7 @@ import { decimalsFor } from './format';
 import { frames, ingestBatch, observedTickRate, recordDecisions, resetFrames } from './frames';
 import { ingestSeries, ingestTrades, resetSeries, series } from './series';
 import { useFloor, type BoardRow, type DeskRow, type FeedEvent } from './store';
-import { replayOpen, useReplay } from './store/replay';
+import { hiddenByReplay, replayOpen, useReplay } from './store/replay';
 import { renderStats } from './floor/stats';
 
 /**
@@ -86,6 +86,7 @@ async function boot(): Promise<void> {
     if (seq === bootSeq) booted = true;
   } catch (err) {
     if (seq !== bootSeq) return;
+    booted = true;
     useFloor.getState().setPhase('error', errorText(err));
   }
 }
@@ -99,6 +100,7 @@ function onEvents(events: BullpenEvent[]): void {
   const sid = useFloor.getState().info?.sessionId;
   for (const e of events) {
     if (sid && e.sessionId !== sid) continue;
+    if (hiddenByReplay(e.sessionId, e.tick)) continue;
     if (e.type === 'input') {
       const input = Input.safeParse(e.input);
       if (input.success && input.data.kind === 'halt' && input.data.desk === null) useFloor.getState().setFloorHalt(input.data.halted);
@@ -173,6 +175,8 @@ function onPush(msg: PushMessage): void {
 }
 
 function onFrames(batch: FrameBatch): void {
+  // a recording is shown: the live session's frames (it keeps running behind it) are not drawn
+  if (hiddenByReplay(batch.sessionId, batch.toTick)) return;
   if (frames.received === 0) performance.mark('bullpen:first-batch');
   ingestBatch(batch);
   ingestSeries(batch);
@@ -244,7 +248,8 @@ function refreshPanels(): void {
   const b = frames.batch;
   const info = st.info;
   const framesMatch = b !== null && info !== null && b.sessionId === info.sessionId;
-  const statusTick = st.status && st.status.sessionId === info?.sessionId ? st.status.tick : 0;
+  // (a replay of the running session's own recording has its id: its status tick is the live one's)
+  const statusTick = st.status && st.status.sessionId === info?.sessionId && !replayOpen() ? st.status.tick : 0;
   patch.tick = framesMatch ? Math.max(b.toTick, statusTick) : statusTick;
   if (framesMatch && frames.version !== lastVersion) {
     lastVersion = frames.version;
@@ -391,6 +396,8 @@ export const SPEEDS: Speed[] = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 'max'];
 // ---- scenario deck ------------------------------------------------------------------------------
 
 let activeInFlight = false;
+/** a refresh was asked for while one was in flight: run again when it lands (its answer may be older) */
+let activeAgain = false;
 
 /** The scenario deck's calls (docs/SCENARIOS.md); failures become error toasts. */
 export const deck = {
@@ -400,7 +407,11 @@ export const deck = {
   },
   /** scenario.active (queued and active shocks, halts, live parameters); quiet on failure (polled) */
   async refreshActive(): Promise<void> {
-    if (activeInFlight || !transport) return;
+    if (!transport) return;
+    if (activeInFlight) {
+      activeAgain = true;
+      return;
+    }
     activeInFlight = true;
     try {
       const s = await call('scenario.active', {});
@@ -409,6 +420,10 @@ export const deck = {
       // no live engine (a recording is shown, or no session): the list shows what it last knew
     } finally {
       activeInFlight = false;
+    }
+    if (activeAgain) {
+      activeAgain = false;
+      await deck.refreshActive();
     }
   },
   async loadReports(): Promise<void> {

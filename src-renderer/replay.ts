@@ -4,6 +4,7 @@ import type { DecisionEvent } from '../src-shared/events';
 import type { ReplayState } from '../src-shared/recording';
 import { applyInfo, call, commands } from './controller';
 import { frames, recordDecisions } from './frames';
+import { resetSeries } from './series';
 import { useFloor } from './store';
 import { useReplay } from './store/replay';
 
@@ -44,19 +45,32 @@ function show(s: ReplayState, jumped: boolean): void {
   useReplay.getState().setOpen(s, { jumped });
 }
 
-async function run(label: string, jumped: boolean, fn: () => Promise<ReplayState>): Promise<ReplayState | null> {
-  const r = useReplay.getState();
-  if (!r.open) return null;
-  r.setBusy(true);
-  try {
-    const s = await fn();
-    show(s, jumped);
-    return s;
-  } catch (err) {
-    return fail(label, err);
-  } finally {
-    useReplay.getState().setBusy(false);
-  }
+/** Replay commands run one after another (a jump back is several calls; a seek must not land in between). */
+let queue: Promise<unknown> = Promise.resolve();
+let queued = 0;
+
+function serial<T>(fn: () => Promise<T>): Promise<T> {
+  queued++;
+  useReplay.getState().setBusy(true);
+  const p = queue.then(fn, fn);
+  queue = p.catch(() => undefined).finally(() => {
+    if (--queued === 0) useReplay.getState().setBusy(false);
+  });
+  return p;
+}
+
+function run(label: string, jumped: boolean, fn: () => Promise<ReplayState>): Promise<ReplayState | null> {
+  if (!useReplay.getState().open) return Promise.resolve(null);
+  return serial(async () => {
+    if (!useReplay.getState().open) return null;
+    try {
+      const s = await fn();
+      show(s, jumped);
+      return s;
+    } catch (err) {
+      return fail(label, err);
+    }
+  });
 }
 
 /** Makes an open replay the floor (after recording.open, or found open at start-up). */
@@ -66,14 +80,25 @@ async function enter(s: ReplayState): Promise<void> {
   const r = useReplay.getState();
   const floor = useFloor.getState();
   // the live session behind it (keep the one already saved when switching recordings)
-  if (!r.open && floor.info && floor.info.sessionId !== s.recording.id) r.setLiveInfo(floor.info);
+  if (!r.open && floor.info) r.setLiveInfo(floor.info);
   show(s, true);
   applyInfo(info);
+  // the running session's own recording has its id: start the feed and charts afresh all the same
+  floor.clearFeed();
+  freshSeries(info);
+  // live frames may have landed after the recorded moment: ask for it again, now that only the
+  // recording's frames are drawn
+  if (frames.batch?.sessionId !== s.recording.id) show(await call('recording.seek', { tick: s.tick }), false);
   try {
     useReplay.getState().setMarks(await call('recording.marks', { id: s.recording.id }));
   } catch (err) {
     fail('Load marks', err);
   }
+}
+
+function freshSeries(info: SessionInfo | null): void {
+  const r = info?.roster;
+  resetSeries(info?.sessionId ?? null, r ? r.agents.map((a) => a.desk) : [], r?.desks.length ?? 0, r?.symbols.length ?? 0);
 }
 
 /** Back to the live floor once the replay is closed (or forked). */
@@ -82,6 +107,8 @@ async function leave(): Promise<void> {
   forgetDecisions();
   const info = await call('session.info', {});
   applyInfo(info);
+  useFloor.getState().clearFeed();
+  freshSeries(info);
   useReplay.getState().setLiveInfo(null);
   const s = await call('session.status', {});
   useFloor.getState().setStatus(s);
@@ -123,29 +150,29 @@ export const replay = {
     useReplay.getState().setDialog(true);
     void replay.listRecordings();
   },
-  async open(id: string): Promise<boolean> {
-    const r = useReplay.getState();
-    r.setBusy(true);
-    try {
-      const s = await call('recording.open', { id });
-      await enter(s);
-      useReplay.getState().setDialog(false);
-      return true;
-    } catch (err) {
-      fail('Open recording', err);
-      return false;
-    } finally {
-      useReplay.getState().setBusy(false);
-    }
+  open(id: string): Promise<boolean> {
+    return serial(async () => {
+      try {
+        const s = await call('recording.open', { id });
+        await enter(s);
+        useReplay.getState().setDialog(false);
+        return true;
+      } catch (err) {
+        fail('Open recording', err);
+        return false;
+      }
+    });
   },
   /** "Back to live": closes the replay; the floor shows the live session again. */
-  async backToLive(): Promise<void> {
-    try {
-      await call('recording.close', {});
-      await leave();
-    } catch (err) {
-      fail('Back to live', err);
-    }
+  backToLive(): Promise<void> {
+    return serial(async () => {
+      try {
+        await call('recording.close', {});
+        await leave();
+      } catch (err) {
+        fail('Back to live', err);
+      }
+    });
   },
   play: () => run('Play', false, () => call('recording.play', {})),
   pause: () => run('Pause', false, () => call('recording.pause', {})),
@@ -162,23 +189,34 @@ export const replay = {
   setSpeed: (speed: Speed) => run('Set replay speed', false, () => call('recording.setSpeed', { speed })),
   step: (delta: 1 | -1) => run(delta > 0 ? 'Step forward' : 'Step back', delta < 0, () => call('recording.step', { delta })),
   seek: (tick: number) => run('Seek', true, () => call('recording.seek', { tick: Math.max(0, Math.round(tick)) })),
-  jump: (dir: 'next' | 'prev') => run(dir === 'next' ? 'Next mark' : 'Previous mark', true, () => call('recording.jump', { dir })),
+  jump: (dir: 'next' | 'prev') =>
+    run(dir === 'next' ? 'Next mark' : 'Previous mark', true, async () => {
+      const s = await call('recording.jump', { dir });
+      const before = useReplay.getState().open?.tick;
+      // just after a mark, "previous" finds that same mark (the tick shown is the one after it):
+      // step behind it and ask again
+      if (dir === 'prev' && s.mark && s.tick === before && s.tick > s.recording.firstTick) {
+        await call('recording.seek', { tick: s.tick - 1 });
+        const again = await call('recording.jump', { dir });
+        // none before it: stay where we were
+        return again.mark ? again : call('recording.seek', { tick: s.tick });
+      }
+      return s;
+    }),
   /** "Fork from here": a new live session from the moment shown becomes the floor. */
-  async fork(): Promise<Result | null> {
-    const r = useReplay.getState();
-    if (!r.open) return null;
-    r.setBusy(true);
-    try {
-      const res = await call('recording.fork', {});
-      await call('recording.close', {});
-      await leave();
-      useFloor.getState().notify({ level: 'info', title: 'Forked', message: `Live session ${res.sessionId.slice(0, 12)} continues from tick ${res.tick}.` });
-      return res;
-    } catch (err) {
-      return fail('Fork', err);
-    } finally {
-      useReplay.getState().setBusy(false);
-    }
+  fork(): Promise<Result | null> {
+    return serial(async () => {
+      if (!useReplay.getState().open) return null;
+      try {
+        const res = await call('recording.fork', {});
+        await call('recording.close', {});
+        await leave();
+        useFloor.getState().notify({ level: 'info', title: 'Forked', message: `Live session ${res.sessionId.slice(0, 12)} continues from tick ${res.tick}.` });
+        return res;
+      } catch (err) {
+        return fail('Fork', err);
+      }
+    });
   },
   async rename(id: string, name: string | null): Promise<void> {
     try {

@@ -4,6 +4,7 @@ import { BoxGeometry, CanvasTexture, LinearFilter, Mesh, MeshBasicMaterial, Plan
 import { REGIMES, type Roster } from '../../src-shared/roster';
 import { frames, sampleHistory } from '../frames';
 import { decimalsFor, fmtPct, fmtPrice, fmtSpeed } from '../format';
+import { useReplay } from '../store/replay';
 import { useFloor } from '../store';
 import type { FloorLayout } from './layout';
 import { BUY_HEX, REGIME_HEX, REGIME_LABEL, SELL_HEX } from './palette';
@@ -117,14 +118,18 @@ function draw(canvas: HTMLCanvasElement, roster: Roster, spark: Float64Array): v
   g.textAlign = 'left';
   g.fillText('BULLPEN  ·  MARKET BOARD', 40, headH / 2);
   const status = st.status;
-  const right = [
-    `TICK ${st.tick}`,
-    `SPEED ${fmtSpeed(status?.speed)}`,
-    status?.health === 'crashed' ? 'WORKER CRASHED' : status?.paused ? 'PAUSED' : status ? 'LIVE' : '—',
-  ].join('   ·   ');
+  // a recording is shown (ui/ReplayBar.tsx): its speed and state, not the live session's
+  const rep = useReplay.getState().open;
+  const right = rep
+    ? [`TICK ${st.tick}`, `SPEED ${fmtSpeed(rep.speed)}`, rep.playing ? 'REPLAY' : 'REPLAY · PAUSED'].join('   ·   ')
+    : [
+        `TICK ${st.tick}`,
+        `SPEED ${fmtSpeed(status?.speed)}`,
+        status?.health === 'crashed' ? 'WORKER CRASHED' : status?.paused ? 'PAUSED' : status ? 'LIVE' : '—',
+      ].join('   ·   ');
   g.font = `600 ${Math.round(headH * 0.36)}px ${MONO}`;
   g.textAlign = 'right';
-  g.fillStyle = status?.health === 'crashed' ? SELL_HEX : status?.paused ? '#ffd166' : '#9fb4d8';
+  g.fillStyle = rep ? '#ffb347' : status?.health === 'crashed' ? SELL_HEX : status?.paused ? '#ffd166' : '#9fb4d8';
   g.fillText(right, W - 40, headH / 2);
 
   const S = roster.symbols.length;

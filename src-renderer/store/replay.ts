@@ -57,3 +57,16 @@ export const useReplay = create<ReplayStore>()((set) => ({
 export function replayOpen(): boolean {
   return useReplay.getState().open !== null;
 }
+
+/**
+ * A frame or event that is not the moment shown while a recording is open: another session's (the
+ * live one behind it), or — when the recording is the running session's own (same id) — one of the
+ * live session's, which runs past the tick where the recording was opened.
+ */
+export function hiddenByReplay(sessionId: string, tick: number): boolean {
+  const r = useReplay.getState();
+  const o = r.open;
+  if (!o) return false;
+  if (sessionId !== o.recording.id) return true;
+  return r.liveInfo?.sessionId === sessionId && tick > o.recording.lastTick;
+}

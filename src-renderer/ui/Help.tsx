@@ -1,7 +1,9 @@
 import { useFloor } from '../store';
 
 export const SHORTCUTS: [string, string][] = [
-  ['Space', 'Pause / resume'],
+  ['Space', 'Pause / resume (play / pause a recording while one is open)'],
+  ['←  →', 'One tick back / forward in a recording'],
+  ['O', 'Open a recording (replay, fork, compare)'],
   ['[  ]', 'Slower / faster'],
   ['R', 'Reset the camera'],
   ['F', 'Fly to the selected agent'],

@@ -64,8 +64,79 @@ function ModeIndicator() {
 }
 
 const MARK_LABEL: Record<RecordingMark['kind'], string> = { input: 'Injection / input', halt: 'Halt', alert: 'Alert', trade: 'Large trade' };
-/** marks drawn on the slider at most (the first ones; jump still reaches all) */
-const MAX_MARKS = 600;
+/** slots across the slider: marks closer than one slot share one button (jump still reaches each) */
+const MARK_SLOTS = 360;
+/** the colour a shared button takes: the most serious kind in it */
+const MARK_RANK: Record<RecordingMark['kind'], number> = { halt: 3, input: 2, alert: 1, trade: 0 };
+
+interface MarkGroup {
+  /** index of the group's first mark in the recording's marks (the test hook replay-mark-<i>) */
+  i: number;
+  m: RecordingMark;
+  kind: RecordingMark['kind'];
+  all: RecordingMark[];
+}
+
+function groupMarks(marks: readonly RecordingMark[], first: number, last: number): MarkGroup[] {
+  const bySlot = new Map<number, MarkGroup>();
+  marks.forEach((m, i) => {
+    // the running session's own recording goes on growing past the ticks opened
+    if (m.tick >= last) return;
+    const slot = Math.round(((m.tick - first) / Math.max(1, last - first)) * MARK_SLOTS);
+    const g = bySlot.get(slot);
+    if (!g) bySlot.set(slot, { i, m, kind: m.kind, all: [m] });
+    else {
+      g.all.push(m);
+      if (MARK_RANK[m.kind] > MARK_RANK[g.kind]) g.kind = m.kind;
+    }
+  });
+  return [...bySlot.values()];
+}
+
+/**
+ * The seek slider: uncontrolled, with native input/change listeners (so a value set from outside,
+ * e.g. by an accessibility tool or a test, seeks too); it shows `value` whenever it changes.
+ */
+function SeekSlider({ min, max, value, onSeek }: { min: number; max: number; value: number; onSeek: (tick: number) => void }) {
+  const ref = useRef<HTMLInputElement | null>(null);
+  const cb = useRef(onSeek);
+  cb.current = onSeek;
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    // every `input` seeks; the `change` that ends a drag seeks only when no `input` said the same
+    let last = Number.NaN;
+    const onInput = (): void => {
+      last = Number(el.value);
+      cb.current(last);
+    };
+    const onChange = (): void => {
+      const t = Number(el.value);
+      if (t !== last) cb.current(t);
+      last = Number.NaN;
+    };
+    el.addEventListener('input', onInput);
+    el.addEventListener('change', onChange);
+    return () => {
+      el.removeEventListener('input', onInput);
+      el.removeEventListener('change', onChange);
+    };
+  }, []);
+  useEffect(() => {
+    const el = ref.current;
+    if (el && Number(el.value) !== value) el.value = String(value);
+  }, [value, min, max]);
+  return <input ref={ref} type="range" className="rb-seek" data-testid="replay-seek" min={min} max={max} step={1} defaultValue={value} aria-label="Seek to tick" />;
+}
+
+/** A 24×24 outline or filled path icon (the UI font has no media-control glyphs). */
+function Icon({ d, stroke = false }: { d: string; stroke?: boolean }) {
+  return (
+    <svg className="rb-icon" viewBox="0 0 24 24" aria-hidden="true">
+      <path d={d} fill={stroke ? 'none' : 'currentColor'} stroke="currentColor" strokeWidth={stroke ? 2 : 1} strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
+}
 
 function ReplayBar() {
   const open = useReplay((s) => s.open);
@@ -79,8 +150,8 @@ function ReplayBar() {
   const rec = open.recording;
   const first = rec.firstTick;
   const last = Math.max(rec.lastTick, first + 1);
-  // the frames show the moment; the host's answer is the truth right after a command
-  const tick = open.playing ? Math.max(frameTick, open.tick) : open.tick;
+  // the moment shown is the latest frame's (the host's last answer until frames arrive)
+  const tick = frameTick > 0 ? frameTick : open.tick;
   const value = drag ?? tick;
   const pct = (t: number) => `${(((t - first) / (last - first)) * 100).toFixed(3)}%`;
 
@@ -102,13 +173,13 @@ function ReplayBar() {
 
   const name = rec.name ?? `Session ${rec.id.slice(0, 12)}`;
   return (
-    <section className="replay-bar" data-testid="replay-bar" aria-label="Replay controls">
+    <section className="replay-bar" data-testid="replay-bar" data-busy={busy ? 'true' : 'false'} aria-label="Replay controls">
       <div className="rb-controls">
         <button type="button" className="btn rb-btn" data-testid="btn-prev-mark" disabled={busy} onClick={() => void replay.jump('prev')} title="Previous marked event">
-          ⏮
+          <Icon d="M6 5v14M18 5l-9 7 9 7z" />
         </button>
         <button type="button" className="btn rb-btn" data-testid="btn-step-back" disabled={busy || tick <= first} onClick={() => void replay.step(-1)} title="One tick back (←)">
-          ◀︎ 1
+          <Icon d="M15 5l-8 7 8 7z" />1
         </button>
         <button
           type="button"
@@ -117,13 +188,14 @@ function ReplayBar() {
           onClick={() => void replay.togglePlay()}
           title="Play or pause the recording (Space)"
         >
-          {open.playing ? '❚❚ Pause' : '▶ Play'}
+          {open.playing ? <Icon d="M7 5h3.5v14H7zM13.5 5H17v14h-3.5z" /> : <Icon d="M7 4.5l12 7.5-12 7.5z" />}
+          {open.playing ? 'Pause' : 'Play'}
         </button>
         <button type="button" className="btn rb-btn" data-testid="btn-step-fwd" disabled={busy || tick >= rec.lastTick} onClick={() => void replay.step(1)} title="One tick forward (→)">
-          1 ▶︎
+          1<Icon d="M9 5l8 7-8 7z" />
         </button>
         <button type="button" className="btn rb-btn" data-testid="btn-next-mark" disabled={busy} onClick={() => void replay.jump('next')} title="Next marked event">
-          ⏭
+          <Icon d="M18 5v14M6 5l9 7-9 7z" />
         </button>
         <select
           data-testid="replay-speed"
@@ -161,36 +233,29 @@ function ReplayBar() {
         </div>
         <div className="rb-marks" aria-label="Marked events">
           <div className="rb-progress" style={{ width: pct(value) }} />
-          {marks.slice(0, MAX_MARKS).map((m, i) => (
+          {groupMarks(marks, first, last).map(({ i, m, kind, all }) => (
             <button
               key={`${m.seq}-${i}`}
               type="button"
-              className={`rb-mark mark-${m.kind}`}
+              className={`rb-mark mark-${kind}`}
               style={{ left: pct(Math.min(last, m.tick + 1)) }}
               data-testid={`replay-mark-${i}`}
               data-tick={m.tick}
-              data-kind={m.kind}
-              title={`t${m.tick} · ${MARK_LABEL[m.kind]}: ${m.label}`}
-              aria-label={`${MARK_LABEL[m.kind]} at tick ${m.tick}: ${m.label}`}
+              data-kind={kind}
+              title={all
+                .slice(0, 6)
+                .map((x) => `t${x.tick} · ${MARK_LABEL[x.kind]}: ${x.label}`)
+                .join('\n')
+                .concat(all.length > 6 ? `\n… and ${all.length - 6} more` : '')}
+              aria-label={`${MARK_LABEL[kind]} at tick ${m.tick}: ${m.label}${all.length > 1 ? ` (+${all.length - 1} more)` : ''}`}
               onClick={() => seekTo(m.tick + 1)}
             />
           ))}
         </div>
-        <input
-          type="range"
-          className="rb-seek"
-          data-testid="replay-seek"
-          min={first}
-          max={rec.lastTick}
-          step={1}
-          value={value}
-          aria-label="Seek to tick"
-          onChange={(e) => {
-            const t = Number(e.target.value);
-            setDrag(t);
-            seekTo(t);
-          }}
-        />
+        <SeekSlider min={first} max={rec.lastTick} value={value} onSeek={(t) => {
+          setDrag(t);
+          seekTo(t);
+        }} />
       </div>
 
       <div className="rb-time">
@@ -205,10 +270,12 @@ function ReplayBar() {
 
       <div className="rb-actions">
         <button type="button" className="btn rb-fork" data-testid="btn-fork" disabled={busy} onClick={() => void replay.fork()} title="Start a new live session from exactly this moment">
-          ⑂ Fork from here
+          <Icon d="M7 4v6a4 4 0 004 4h2a4 4 0 014 4v2M7 10v10M4.5 17.5 7 20l2.5-2.5M14.5 17.5 17 20l2.5-2.5" stroke />
+          Fork from here
         </button>
         <button type="button" className="btn rb-live" data-testid="btn-back-live" onClick={() => void replay.backToLive()} title="Close the recording and show the live session">
-          ● Back to live
+          <span className="rb-live-dot" aria-hidden="true" />
+          Back to live
         </button>
       </div>
     </section>

@@ -3,6 +3,7 @@ import { checkScenarioTargets, Scenario, SHOCK_KINDS, type MarketParams, type Sc
 import type { Speed } from '../../src-shared/config';
 import { deck } from '../controller';
 import { useFloor, type DeckTab } from '../store';
+import { useReplay } from '../store/replay';
 
 /**
  * The scenario deck (D): crisis presets and custom scenarios (a form and a JSON editor validated live
@@ -40,6 +41,7 @@ export function ScenarioDeck() {
   const presets = useFloor((s) => s.presets);
   const sessionId = useFloor((s) => s.info?.sessionId ?? null);
   const [at, setAt] = useState('');
+  const viewingRecording = useReplay((s) => s.open !== null);
 
   // presets once; scenario.active about once a second while the deck is open
   useEffect(() => {
@@ -68,7 +70,7 @@ export function ScenarioDeck() {
   return (
     <section className="panel deck-panel" aria-label="Scenario deck" data-testid="scenario-deck">
       <header className="panel-head deck-head">
-        <h2>Scenario deck</h2>
+        <h2 title="Scenario deck (D)">Scenario deck</h2>
         <div className="tabs" role="tablist">
           {tabs.map(([k, label]) => (
             <button
@@ -88,6 +90,11 @@ export function ScenarioDeck() {
           ×
         </button>
       </header>
+      {viewingRecording ? (
+        <p className="deck-replay small" data-testid="deck-not-live">
+          Viewing a recording — fork to inject. The deck changes only a live session: use <strong>Fork</strong> in the replay bar to get one from this moment.
+        </p>
+      ) : null}
       <ActiveList />
       <div className="deck-body">
         {tab !== 'market' ? (
@@ -455,14 +462,15 @@ function ActiveList() {
                   {g.name}
                 </strong>
                 <span className="faint mono small">#{g.id}</span>
-                <span className="deck-left mono" title="ticks (and wall-clock seconds at the current speed)">
-                  {g.active ? '' : 'starts in '}
-                  {remaining.toLocaleString('en-US')} ticks{g.active ? ' left' : ''}
-                  {secs !== null ? <span className="faint"> · {fmtSecs(secs)}</span> : paused ? <span className="faint"> · paused</span> : null}
-                </span>
                 <button type="button" className="btn btn-sm btn-cancel" data-testid={`deck-cancel-${g.id}`} onClick={() => void deck.cancel(g.id)} title="Cancel this scenario (its effects stop at the next tick)">
                   Cancel
                 </button>
+              </div>
+              <div className="deck-left mono" title="floor ticks (and wall-clock time at the current speed)">
+                {g.active ? '' : 'starts in '}
+                <strong>{remaining.toLocaleString('en-US')}</strong> ticks{g.active ? ' left' : ''}
+                {secs !== null ? <span className="muted"> · ≈ {fmtSecs(secs)} at {speed === 'max' ? 'max speed' : `${speed ?? 1}×`}</span> : paused ? <span className="muted"> · paused</span> : null}
+                {!g.active ? <span className="faint"> · t{g.startTick.toLocaleString('en-US')}</span> : null}
               </div>
               <div className="deck-progress" aria-hidden="true">
                 <span style={{ width: `${done * 100}%` }} />
@@ -529,6 +537,7 @@ function MarketControls() {
   const state = useFloor((s) => s.scenarioState);
   const [draft, setDraft] = useState<Partial<Record<Param, number>>>({});
   const pending = useRef<Partial<Record<Param, number>>>({});
+  const sentAt = useRef<Partial<Record<Param, number>>>({});
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   useEffect(
@@ -552,14 +561,29 @@ function MarketControls() {
     if (Object.keys(mix).length) params.crowdMix = mix;
     if (Object.keys(params).length === 0) return;
     const sent = Object.keys(p) as Param[];
-    void deck.setParams(params).finally(() =>
-      setDraft((d) => {
-        const next = { ...d };
-        for (const k of sent) if (pending.current[k] === undefined) delete next[k];
-        return next;
-      }),
-    );
+    void deck.setParams(params).then(() => {
+      // the slider keeps its value until scenario.active reports it (or 3 s pass)
+      const at = Date.now();
+      for (const k of sent) sentAt.current[k] = at;
+    });
   };
+
+  useEffect(() => {
+    setDraft((d) => {
+      let changed = false;
+      const next = { ...d };
+      for (const [k, v] of Object.entries(d) as [Param, number][]) {
+        if (pending.current[k] !== undefined) continue;
+        const cur = currentOf(state, k);
+        const at = sentAt.current[k];
+        if ((cur !== null && Math.abs(cur - v) < 1e-9) || (at !== undefined && Date.now() - at > 3000)) {
+          delete next[k];
+          changed = true;
+        }
+      }
+      return changed ? next : d;
+    });
+  }, [state]);
 
   const change = (p: Param, v: number) => {
     setDraft((d) => ({ ...d, [p]: v }));

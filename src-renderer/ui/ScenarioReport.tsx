@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 
 import { deck } from '../controller';
-import { ROLE_HEX, ROLE_LABEL } from '../floor/palette';
+import { agentDisplay, ROLE_HEX } from '../floor/palette';
 import { fmtMoney, fmtPct } from '../format';
 import { useFloor } from '../store';
 
@@ -126,17 +126,15 @@ export function ScenarioReport() {
                 {agents.map((a) => {
                   const ag = roster?.agents[a.agent];
                   const desk = ag ? roster?.desks[ag.desk]?.name : undefined;
+                  const title = ag ? agentDisplay(ag, desk).title : `Agent ${a.agent}`;
                   return (
                     <li key={a.agent} data-testid={`report-agent-${a.agent}`}>
                       <div className="report-agent-head">
-                        <button type="button" className="report-agent-name" onClick={() => useFloor.getState().inspect({ kind: 'agent', index: a.agent })} title="Open this agent's popover">
+                        <button type="button" className="report-agent-name" onClick={() => useFloor.getState().inspect({ kind: 'agent', index: a.agent })} title={`Open ${ag?.name ?? 'this agent'}'s popover`}>
                           {ag ? <i className="desk-dot" style={{ background: ROLE_HEX[ag.role] }} /> : null}
-                          {ag?.name ?? `Agent ${a.agent}`}
+                          {title}
                         </button>
-                        <span className="faint small">
-                          {ag ? ROLE_LABEL[ag.role] : ''}
-                          {desk ? ` · ${desk}` : ''}
-                        </span>
+                        <span className="faint small report-agent-desk">{desk ?? ''}</span>
                         <span className="mono small report-tally">
                           <span className="act-buy">{a.buys}▲</span> <span className="act-sell">{a.sells}▼</span> <span className="act-hold">{a.holds}=</span>
                         </span>

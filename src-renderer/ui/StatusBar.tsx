@@ -2,7 +2,9 @@ import type { Speed } from '../../src-shared/config';
 import { useState } from 'react';
 import { commands, deck, SPEEDS } from '../controller';
 import { fmtInt, fmtRate, fmtSpeed } from '../format';
+import { frames } from '../frames';
 import { useFloor } from '../store';
+import { useReplay } from '../store/replay';
 
 function speedValue(s: Speed | undefined): string {
   return s === undefined ? '1' : String(s);
@@ -38,7 +40,11 @@ function EmergencyHalt({ enabled }: { enabled: boolean }) {
   const floorHalt = useFloor((s) => s.floorHalt);
   const allHalted = useFloor((s) => s.board.length > 0 && s.board.every((r) => r.halted === 3));
   const [busy, setBusy] = useState(false);
-  const halted = floorHalt ?? allHalted;
+  // unknown input history: the frame tells — every symbol halted everywhere and every desk stopped
+  // (a market-wide circuit breaker halts the symbols but not the desks)
+  const agents = frames.batch?.latest.agents.halted;
+  const frameHalted = allHalted && !!agents && agents.length > 0 && agents.every((h) => h > 0);
+  const halted = floorHalt ?? frameHalted;
   return (
     <button
       type="button"
@@ -77,7 +83,9 @@ export function StatusBar() {
   const online = conn.state === 'open';
   const hasSession = !!info && status?.sessionId === info.sessionId;
   const paused = status?.paused ?? false;
-  const canControl = online && hasSession && status?.health !== 'crashed';
+  // a recording is shown: the replay bar has the controls (the live session runs on behind it)
+  const replaying = useReplay((s) => s.open !== null);
+  const canControl = online && hasSession && status?.health !== 'crashed' && !replaying;
   const speed = status?.speed;
   const options = speed !== undefined && !SPEEDS.includes(speed) ? [...SPEEDS, speed].sort((a, b) => (a === 'max' ? 1 : b === 'max' ? -1 : a - b)) : SPEEDS;
   const featured = status?.agents ?? info?.roster.agents.length ?? 0;

@@ -120,6 +120,7 @@ test('an invalid custom scenario names the field and cannot be injected', async 
   await expect(err.locator('li')).toHaveCount(2);
   await expect(err.locator('li[data-path="name"]')).toContainText('lower-case');
   await expect(err.locator('li[data-path="shocks"]')).toContainText('at least one shock');
+  await err.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/e2e/deck-json-invalid.png' });
 
   // nothing was injected
@@ -159,7 +160,14 @@ test('the active list shows queued and running scenarios with time left; Cancel 
   }
   await expect(active).toHaveAttribute('data-count', '0');
   expect((await api<ActiveState>(page, 'scenario.active', {})).shocks).toEqual([]);
+
+  // a tick in the past: the host refuses it and the deck says why in the error toast
+  await page.getByTestId('deck-at-tick').fill('1');
+  await page.getByTestId('deck-inject-pump-and-dump').click();
+  await expect(page.getByTestId('error-toast')).toContainText(/Inject “pump-and-dump” failed/);
+  await expect(page.getByTestId('error-toast')).toContainText('outside the session');
   await page.getByTestId('deck-at-tick').fill('');
+  expect((await api<ActiveState>(page, 'scenario.active', {})).shocks).toEqual([]);
 });
 
 test('the emergency halt shows HALTED on the board and resume clears it; sliders change live parameters', async ({ page }) => {
@@ -185,6 +193,8 @@ test('the emergency halt shows HALTED on the board and resume clears it; sliders
   for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('deck-value-volatility')).toHaveText('2.00×');
   await expect.poll(async () => (await api<ActiveState>(page, 'scenario.active', {})).params.volatility, { timeout: 10_000 }).toBeCloseTo(2, 5);
+  await page.waitForTimeout(1500); // the deck's own poll reads it back: the slider stays where it was put
+  await expect(page.getByTestId('deck-value-volatility')).toHaveText('2.00×');
   await page.screenshot({ path: 'test-results/e2e/deck-market.png' });
   await api(page, 'market.setParams', { volatility: 1 });
 });
@@ -204,21 +214,23 @@ test('injecting the flash crash from the deck puts its headline in the feed and 
   // the collapse comes 96–135 floor seconds in (ticks 1,920–2,700): run fast and watch the floor index
   await page.getByTestId('speed-select').selectOption('25');
   let low = 1;
+  const pause = page.getByTestId('btn-pause');
   await expect
     .poll(
       async () => {
         const now = await prices(page);
         const index = now.reduce((acc, p, i) => acc + p / (before[i] as number), 0) / now.length;
         low = Math.min(low, index);
+        if (low < 0.97) await pause.click(); // hold the floor at the fall for the screenshot
         return low;
       },
       { timeout: 90_000, intervals: [100] },
     )
     .toBeLessThan(0.97);
-  await page.getByTestId('btn-pause').click();
+  await expect(pause).toHaveText(/resume/i);
   expect(await tickOf(page)).toBeGreaterThan(tick0 + 1500);
   await page.screenshot({ path: 'test-results/e2e/deck-flash-crash.png' });
-  await page.getByTestId('btn-pause').click();
+  await pause.click();
 });
 
 test('a scenario that ends brings up its report; a decision in it opens the agent’s popover', async ({ page }) => {
