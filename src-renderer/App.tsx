@@ -36,7 +36,8 @@ function useShortcuts(): void {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const t = e.target;
-      if (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return;
+      // (the replay's seek slider is an input too, but nothing is typed into it)
+      if ((t instanceof HTMLInputElement && t.type !== 'range') || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return;
       const st = useFloor.getState();
       const controllable = st.conn.state === 'open' && !!st.status && st.status.health !== 'crashed';
       switch (e.key) {
@@ -49,7 +50,8 @@ function useShortcuts(): void {
           break;
         case 'ArrowLeft':
         case 'ArrowRight':
-          if (!replayOpen()) return;
+          // on the seek slider the arrows move it (and seek) by one tick already
+          if (!replayOpen() || t instanceof HTMLInputElement) return;
           e.preventDefault();
           void replay.step(e.key === 'ArrowRight' ? 1 : -1);
           break;

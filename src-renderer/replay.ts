@@ -4,7 +4,7 @@ import type { DecisionEvent } from '../src-shared/events';
 import type { ReplayState } from '../src-shared/recording';
 import { applyInfo, call, commands } from './controller';
 import { frames, recordDecisions } from './frames';
-import { resetSeries } from './series';
+import { BAR_TICKS, MAX_BARS, resetSeries, series, type Bar } from './series';
 import { useFloor } from './store';
 import { useReplay } from './store/replay';
 
@@ -39,10 +39,41 @@ function forgetDecisions(): void {
   frames.decisionVersion++;
 }
 
+/** The open recording's bars per symbol (recording.bars, loaded once per open), for the charts. */
+let recordedBars: { id: string; bars: Bar[][] } | null = null;
+
+async function loadBars(id: string): Promise<void> {
+  try {
+    const rows = await call('recording.bars', { id });
+    const bars: Bar[][] = [];
+    // a recorded bar labelled T covers the ticks up to T: the chart's bar starting at T - BAR_TICKS
+    for (const r of rows) (bars[r.symbol] ??= []).push({ time: r.tick - BAR_TICKS, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume });
+    recordedBars = { id, bars };
+  } catch {
+    recordedBars = null; // the charts then build from the moments shown, as live
+  }
+}
+
+/** After a jump: the charts show the recorded bars up to the moment shown (not just the frames seen since). */
+function backfillCharts(s: ReplayState): void {
+  const rb = recordedBars;
+  if (!rb || rb.id !== s.recording.id || series.sessionId !== s.recording.id) return;
+  const upTo = s.tick - (s.tick % BAR_TICKS);
+  for (let sym = 0; sym < series.bars.length; sym++) {
+    const rec = (rb.bars[sym] ?? []).filter((b) => b.time < upTo);
+    const cur = series.bars[sym] ?? [];
+    const forming = cur.filter((b) => b.time >= upTo);
+    series.bars[sym] = [...rec.slice(-MAX_BARS).map((b) => ({ ...b })), ...forming];
+  }
+  series.epoch++;
+  series.version++;
+}
+
 /** Shows a replay state answered by the host; `jumped`: the moment moved other than one tick on. */
 function show(s: ReplayState, jumped: boolean): void {
   if (jumped) forgetDecisions();
   useReplay.getState().setOpen(s, { jumped });
+  if (jumped) backfillCharts(s);
 }
 
 /** Replay commands run one after another (a jump back is several calls; a seek must not land in between). */
@@ -85,7 +116,11 @@ async function enter(s: ReplayState): Promise<void> {
   applyInfo(info);
   // the running session's own recording has its id: start the feed and charts afresh all the same
   floor.clearFeed();
+  // the desk metrics (floor.metrics) are the live engine's: none while a recording is shown
+  floor.setLeaderboard([]);
   freshSeries(info);
+  if (recordedBars?.id !== s.recording.id) await loadBars(s.recording.id);
+  backfillCharts(useReplay.getState().open ?? s);
   // live frames may have landed after the recorded moment: ask for it again, now that only the
   // recording's frames are drawn
   if (frames.batch?.sessionId !== s.recording.id) show(await call('recording.seek', { tick: s.tick }), false);
@@ -104,6 +139,7 @@ function freshSeries(info: SessionInfo | null): void {
 /** Back to the live floor once the replay is closed (or forked). */
 async function leave(): Promise<void> {
   useReplay.getState().setOpen(null);
+  recordedBars = null;
   forgetDecisions();
   const info = await call('session.info', {});
   applyInfo(info);

@@ -328,10 +328,13 @@ function AgentPopover({ index, pinned, roster }: { index: number; pinned: boolea
 }
 
 /** The engine's own view of one crowd trader (last order and why), refreshed once a second while shown. */
-function useCrowdInspection(index: number): { data: CrowdInspection | null; error: string } {
+function useCrowdInspection(index: number, live: boolean): { data: CrowdInspection | null; error: string } {
   const [data, setData] = useState<CrowdInspection | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
+    // crowd.inspect asks the live engine: not while a recording is shown
+    setData(null);
+    if (!live) return;
     let alive = true;
     const load = (): void => {
       commands.inspectCrowd(index).then(
@@ -349,13 +352,14 @@ function useCrowdInspection(index: number): { data: CrowdInspection | null; erro
       alive = false;
       clearInterval(timer);
     };
-  }, [index]);
+  }, [index, live]);
   return { data, error };
 }
 
 function CrowdPopover({ index, pinned, roster }: { index: number; pinned: boolean; roster: Roster }) {
   useTicker(200);
-  const inspection = useCrowdInspection(index);
+  const replaying = useReplay((s) => s.open !== null);
+  const inspection = useCrowdInspection(index, !replaying);
   const order = inspection.data?.lastOrder ?? null;
   const typeIdx = roster.crowdTypes[index];
   const type = typeIdx !== undefined ? CROWD_TYPES[typeIdx] : undefined;
@@ -404,6 +408,8 @@ function CrowdPopover({ index, pinned, roster }: { index: number; pinned: boolea
         <p className="small" data-testid="crowd-why">
           Why: {inspection.data.why}
         </p>
+      ) : replaying ? (
+        <p className="faint small">Its last order and why are shown on the live floor only.</p>
       ) : inspection.error ? (
         <p className="neg small">{inspection.error}</p>
       ) : (

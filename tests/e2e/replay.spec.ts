@@ -281,5 +281,20 @@ test('fork from a recorded tick starts a live session that continues from it', a
   expect(rec?.firstTick).toBe(forkAt);
   expect(Number.isFinite(price)).toBe(true);
   await page.screenshot({ path: 'test-results/e2e/replay-forked.png' });
+
+  // compare the fork with its parent: per-desk rows and the halts, as the host computes them
+  await page.waitForTimeout(2500); // the fork records some equity samples
+  await page.getByTestId('btn-open-recording').click();
+  await page.getByTestId(`recording-item-${liveId}`).getByRole('checkbox').check();
+  await page.getByTestId(`recording-item-${info.sessionId}`).getByRole('checkbox').check();
+  await page.getByTestId('btn-compare').click();
+  const view = page.getByTestId('compare-view');
+  await expect(view).toBeVisible();
+  const cmp = await api<{ desks: { desk: number }[]; a: { halts: number }; b: { halts: number } }>(page, 'recording.compare', { a: liveId, b: info.sessionId });
+  for (const d of cmp.desks) await expect(view.getByTestId(`compare-row-${d.desk}`)).toBeVisible();
+  await expect(view.getByTestId('compare-halts')).toContainText(`A ${cmp.a.halts}`);
+  await page.screenshot({ path: 'test-results/e2e/replay-compare.png' });
+  await view.getByTestId('btn-close-compare').click();
+  await page.getByTestId('btn-close-recordings').click();
   expect(errors).toEqual([]);
 });
