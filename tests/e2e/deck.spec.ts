@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { serveFloor, type ServedFloor } from './server';
+import { pageApi, serveFloor, type ServedFloor } from './server';
 
 // The scenario deck in browser mode, against the real host and engine: presets injected from the
 // deck move the market, custom scenarios are validated with the shared schema before anything is
@@ -17,29 +17,7 @@ test.afterAll(async () => {
   await floor?.stop();
 });
 
-/** One request over a fresh WebSocket opened by the page itself (same origin, same token). */
-async function api<T>(page: Page, method: string, params: Record<string, unknown>): Promise<T> {
-  const url = `${floor.origin.replace('http', 'ws')}/api?token=${floor.token}`;
-  return page.evaluate(
-    ({ url, method, params }) =>
-      new Promise<T>((resolve, reject) => {
-        const ws = new WebSocket(url);
-        const timer = setTimeout(() => reject(new Error(`${method}: no answer`)), 10_000);
-        ws.onopen = () => ws.send(JSON.stringify({ id: 4242, method, params }));
-        ws.onmessage = (m) => {
-          if (typeof m.data !== 'string') return;
-          const msg = JSON.parse(m.data) as { id?: number; ok?: boolean; result?: T; error?: { message: string } };
-          if (msg.id !== 4242) return;
-          clearTimeout(timer);
-          ws.close();
-          if (msg.ok) resolve(msg.result as T);
-          else reject(new Error(msg.error?.message ?? 'error'));
-        };
-        ws.onerror = () => reject(new Error('socket error'));
-      }),
-    { url, method, params },
-  );
-}
+const api = <T>(page: Page, method: string, params: Record<string, unknown>): Promise<T> => pageApi<T>(page, floor, method, params);
 
 interface ActiveState {
   tick: number;

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { serveFloor, type ServedFloor } from './server';
+import { pageApi, serveFloor, type ServedFloor } from './server';
 
 // Inspecting the floor in browser mode, against the real host: the popover's decision chain is
 // compared with what the host serves over the page's own API (agent.history, session.info).
@@ -36,29 +36,7 @@ interface ScreenTarget {
   picks: boolean;
 }
 
-/** One request over a fresh WebSocket opened by the page itself (same origin, same token). */
-async function api<T>(page: Page, method: string, params: Record<string, unknown>): Promise<T> {
-  const url = `${floor.origin.replace('http', 'ws')}/api?token=${floor.token}`;
-  return page.evaluate(
-    ({ url, method, params }) =>
-      new Promise<T>((resolve, reject) => {
-        const ws = new WebSocket(url);
-        const timer = setTimeout(() => reject(new Error(`${method}: no answer`)), 10_000);
-        ws.onopen = () => ws.send(JSON.stringify({ id: 4242, method, params }));
-        ws.onmessage = (m) => {
-          if (typeof m.data !== 'string') return;
-          const msg = JSON.parse(m.data) as { id?: number; ok?: boolean; result?: T; error?: { message: string } };
-          if (msg.id !== 4242) return;
-          clearTimeout(timer);
-          ws.close();
-          if (msg.ok) resolve(msg.result as T);
-          else reject(new Error(msg.error?.message ?? 'error'));
-        };
-        ws.onerror = () => reject(new Error('socket error'));
-      }),
-    { url, method, params },
-  );
-}
+const api = <T>(page: Page, method: string, params: Record<string, unknown>): Promise<T> => pageApi<T>(page, floor, method, params);
 
 async function agentTarget(page: Page, i: number): Promise<ScreenTarget | null> {
   return page.evaluate((i) => {

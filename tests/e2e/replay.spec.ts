@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { serveFloor, type ServedFloor } from './server';
+import { pageApi, serveFloor, type ServedFloor } from './server';
 
 // Replay in browser mode, against the real host and its recorder (serveFloor records every session
 // into its throwaway library): open the running session's recording from the dialog, seek, step,
@@ -54,29 +54,7 @@ interface ScreenTarget {
   picks: boolean;
 }
 
-/** One request over a fresh WebSocket opened by the page itself (same origin, same token). */
-async function api<T>(page: Page, method: string, params: Record<string, unknown>): Promise<T> {
-  const url = `${floor.origin.replace('http', 'ws')}/api?token=${floor.token}`;
-  return page.evaluate(
-    ({ url, method, params }) =>
-      new Promise<T>((resolve, reject) => {
-        const ws = new WebSocket(url);
-        const timer = setTimeout(() => reject(new Error(`${method}: no answer`)), 10_000);
-        ws.onopen = () => ws.send(JSON.stringify({ id: 4243, method, params }));
-        ws.onmessage = (m) => {
-          if (typeof m.data !== 'string') return;
-          const msg = JSON.parse(m.data) as { id?: number; ok?: boolean; result?: T; error?: { message: string } };
-          if (msg.id !== 4243) return;
-          clearTimeout(timer);
-          ws.close();
-          if (msg.ok) resolve(msg.result as T);
-          else reject(new Error(msg.error?.message ?? 'error'));
-        };
-        ws.onerror = () => reject(new Error('socket error'));
-      }),
-    { url, method, params },
-  );
-}
+const api = <T>(page: Page, method: string, params: Record<string, unknown>): Promise<T> => pageApi<T>(page, floor, method, params);
 
 async function tickOf(page: Page): Promise<number> {
   return Number((await page.getByTestId('status-tick').textContent())?.replace(/[^0-9]/g, '') ?? 'NaN');
@@ -270,7 +248,9 @@ test('fork from a recorded tick starts a live session that continues from it', a
   await expect(page.getByTestId('replay-bar')).toHaveCount(0);
   const info = await api<{ sessionId: string }>(page, 'session.info', {});
   expect(info.sessionId).not.toBe(liveId);
-  // the fork's ticks go on from the fork tick, not from the parent's live tick
+  // the fork's ticks go on from the fork tick, not from the parent's live tick (the status bar
+  // may show the parent's last tick until the fork's first status push lands)
+  await expect.poll(() => tickOf(page), { timeout: 10_000 }).toBeLessThan(state.recording.lastTick);
   const first = await tickOf(page);
   expect(first).toBeGreaterThanOrEqual(forkAt);
   expect(first).toBeLessThan(state.recording.lastTick);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 
 export interface ServedFloor {
   url: string;
@@ -55,4 +56,32 @@ export async function serveFloor(args: string[] = []): Promise<ServedFloor> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One API request over a fresh WebSocket opened by the page itself (same origin, same token), so
+ * tests ask the host exactly as the renderer does.
+ */
+export async function pageApi<T>(page: Page, floor: ServedFloor, method: string, params: Record<string, unknown>): Promise<T> {
+  const url = `${floor.origin.replace('http', 'ws')}/api?token=${floor.token}`;
+  return page.evaluate(
+    ({ url, method, params }) =>
+      new Promise<T>((resolve, reject) => {
+        const id = 4242;
+        const ws = new WebSocket(url);
+        const timer = setTimeout(() => reject(new Error(`${method}: no answer`)), 10_000);
+        ws.onopen = () => ws.send(JSON.stringify({ id, method, params }));
+        ws.onmessage = (m) => {
+          if (typeof m.data !== 'string') return;
+          const msg = JSON.parse(m.data) as { id?: number; ok?: boolean; result?: T; error?: { message: string } };
+          if (msg.id !== id) return;
+          clearTimeout(timer);
+          ws.close();
+          if (msg.ok) resolve(msg.result as T);
+          else reject(new Error(msg.error?.message ?? 'error'));
+        };
+        ws.onerror = () => reject(new Error('socket error'));
+      }),
+    { url, method, params },
+  );
 }
