@@ -4,6 +4,7 @@ import { registerBench } from './commands/bench';
 import { registerData } from './commands/data';
 import { registerExport } from './commands/export';
 import { registerNotBuilt } from './commands/not-built';
+import { registerRecordings } from './commands/recordings';
 import { registerReplay } from './commands/replay';
 import { registerScenarios } from './commands/scenarios';
 import { registerServe } from './commands/serve';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerReplay(program);
   registerVerify(program);
   registerExport(program);
+  registerRecordings(program);
   registerTrain(program);
   registerEval(program);
   registerNotBuilt(program);

@@ -101,4 +101,35 @@ describe('bullpen replay / verify / export', () => {
     expect(j.stderr).toMatch(/not a SQLite database|not a Bullpen/);
     expect(readFileSync(junk).equals(before)).toBe(true);
   }, 30_000);
+
+  it('recordings import brings a .bullpen file into another library; rename, tag, delete and vacuum manage it', () => {
+    const file = join(dir, 'to-import.bullpen');
+    expect(bullpen('export', 'cli-rec-0001', '--format', 'bullpen', '--out', file).status).toBe(0);
+    const other = join(dir, 'other.sqlite');
+    const inOther = (...args: string[]) => {
+      const r = spawnSync(process.execPath, ['bin/bullpen.mjs', '--db', other, ...args], { encoding: 'utf8', timeout: 60_000 });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const before = readFileSync(file);
+    const imp = inOther('recordings', 'import', file);
+    expect(imp.status, imp.stderr).toBe(0);
+    expect(imp.stdout).toBe('imported\tcli-rec-0001\n');
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(inOther('recordings', 'import', file).stdout).toMatch(/^skipped\tcli-rec-0001/);
+    expect(inOther('verify', 'cli-rec-0001').stdout).toMatch(/^OK/);
+
+    expect(inOther('recordings', 'rename', 'cli-rec', 'calm morning').status).toBe(0);
+    expect(inOther('recordings', 'tag', 'calm morning', 'baseline', 'seed-8').stdout).toBe('cli-rec-0001\tbaseline, seed-8\n');
+    expect(inOther('recordings', 'tag', 'calm morning', 'seed-8', '--remove').stdout).toBe('cli-rec-0001\tbaseline\n');
+    const listed = inOther('replay');
+    expect(listed.stdout).toContain('calm morning');
+    expect(listed.stdout).toContain('baseline');
+
+    expect(inOther('recordings', 'delete', 'calm morning').stdout).toBe('deleted\tcli-rec-0001\n');
+    expect(inOther('recordings', 'vacuum').status).toBe(0);
+    expect(inOther('replay').stdout).not.toContain('cli-rec-0001');
+    const junk = inOther('recordings', 'import', join(dir, 'nowhere.bullpen'));
+    expect(junk.status).toBe(1);
+    expect(junk.stderr).toMatch(/does not exist/);
+  }, 90_000);
 });
