@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM_ARGS } from './chromium';
 import type { BenchOptions, Figure } from './figures';
 
 /**
@@ -24,18 +25,6 @@ import type { BenchOptions, Figure } from './figures';
 const CROWD = 10_000;
 const VIEWPORT = { width: 1440, height: 900 };
 
-/** Same flags as tests/e2e/chromium.ts: off the network, WebGL2 through SwiftShader where no GPU. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--ignore-gpu-blocklist',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 
 interface PlaywrightCore {
   chromium: {
@@ -134,7 +123,7 @@ export async function rendererFigures(opts: BenchOptions): Promise<Figure[]> {
   const serving = await serve({ seed: 1, crowd: CROWD, db: join(dir, 'library.db') });
   let browser: Browser | null = null;
   try {
-    browser = await pw.chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    browser = await pw.chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
     const url = serving.server.url;
     opts.log(`Chromium ${executablePath}, ${CROWD.toLocaleString('en-US')} crowd, ${VIEWPORT.width}×${VIEWPORT.height}`);
 

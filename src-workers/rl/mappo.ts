@@ -15,7 +15,7 @@ import { Adam, Mlp, ParamStore, clipGradNorm, mlpParamCount } from './mlp';
 import type { MultiAgentEnv } from './multi-env';
 import { RunningMeanStd } from './normalize';
 import { Rng } from './rng';
-import type { UpdateMetrics } from './ppo';
+import { explainedVariance, type UpdateMetrics } from './ppo';
 
 const positive = z.number().positive().finite();
 const hidden = z.array(z.number().int().min(1).max(4096)).min(1).max(8);
@@ -595,21 +595,6 @@ export class MAPPO {
         this.gradSteps++;
       }
     }
-    let mr = 0;
-    let md = 0;
-    for (let i = 0; i < S; i++) {
-      mr += this.bRet[i]!;
-      md += this.bRet[i]! - this.bVal[i]!;
-    }
-    mr /= S;
-    md /= S;
-    let vr = 0;
-    let vd = 0;
-    for (let i = 0; i < S; i++) {
-      vr += (this.bRet[i]! - mr) ** 2;
-      const d = this.bRet[i]! - this.bVal[i]! - md;
-      vd += d * d;
-    }
     const last = this.episodes.slice(-100);
     const n = Math.max(1, nb);
     return {
@@ -622,7 +607,7 @@ export class MAPPO {
       entropy_loss: -entSum / n,
       approx_kl: klSum / n,
       clip_fraction: cfSum / n,
-      explained_variance: vr === 0 ? NaN : 1 - vd / vr,
+      explained_variance: explainedVariance(this.bRet, this.bVal, S),
       ep_rew_mean: last.length ? last.reduce((s, e) => s + e.ret, 0) / last.length : NaN,
       ep_len_mean: last.length ? last.reduce((s, e) => s + e.len, 0) / last.length : NaN,
       fps: 0,

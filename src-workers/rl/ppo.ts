@@ -396,22 +396,6 @@ export class PPO {
         this.gradSteps++;
       }
     }
-    // explained variance of the rollout's value predictions
-    let mr = 0;
-    let md = 0;
-    for (let i = 0; i < S; i++) {
-      mr += this.bRet[i]!;
-      md += this.bRet[i]! - this.bVal[i]!;
-    }
-    mr /= S;
-    md /= S;
-    let vr = 0;
-    let vd = 0;
-    for (let i = 0; i < S; i++) {
-      vr += (this.bRet[i]! - mr) ** 2;
-      const d = this.bRet[i]! - this.bVal[i]! - md;
-      vd += d * d;
-    }
     const eps = this.env.episodes;
     const last = eps.slice(-100);
     const nb = Math.max(1, nBatches);
@@ -425,7 +409,7 @@ export class PPO {
       entropy_loss: -entSum / nb,
       approx_kl: klSum / nb,
       clip_fraction: clipFracSum / nb,
-      explained_variance: vr === 0 ? NaN : 1 - vd / vr,
+      explained_variance: explainedVariance(this.bRet, this.bVal, S),
       ep_rew_mean: last.length ? last.reduce((s, e) => s + e.ret, 0) / last.length : NaN,
       ep_len_mean: last.length ? last.reduce((s, e) => s + e.len, 0) / last.length : NaN,
       fps: 0,
@@ -522,4 +506,27 @@ export function evaluatePolicy<S extends Space>(model: PPO, makeEnv: () => Env<S
     out.push(ret);
   }
   return out;
+}
+
+/**
+ * Explained variance of value predictions, 1 − Var(returns − values) / Var(returns), over the first
+ * n entries (SB3's definition); NaN when the returns do not vary.
+ */
+export function explainedVariance(returns: ArrayLike<number>, values: ArrayLike<number>, n: number): number {
+  let mr = 0;
+  let md = 0;
+  for (let i = 0; i < n; i++) {
+    mr += returns[i]!;
+    md += returns[i]! - values[i]!;
+  }
+  mr /= n;
+  md /= n;
+  let vr = 0;
+  let vd = 0;
+  for (let i = 0; i < n; i++) {
+    vr += (returns[i]! - mr) ** 2;
+    const d = returns[i]! - values[i]! - md;
+    vd += d * d;
+  }
+  return vr === 0 ? NaN : 1 - vd / vr;
 }

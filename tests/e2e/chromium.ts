@@ -1,21 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { LaunchOptions } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../../src-main/bench/chromium';
 
 /** Debian's Chromium, used when Playwright's own browser is not installed. */
 export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
-
-/** Flags that keep Chromium off the closed network and give it WebGL2 through SwiftShader. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--ignore-gpu-blocklist',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 
 /**
  * BULLPEN_CHROMIUM (set by scripts/e2e.mjs) names the browser to use; otherwise Debian's Chromium
@@ -29,5 +17,5 @@ export function chromiumExecutable(): string | undefined {
 
 export function chromiumLaunchOptions(): LaunchOptions {
   const executablePath = chromiumExecutable();
-  return { ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS };
+  return { ...(executablePath ? { executablePath } : {}), args: [...CHROMIUM_ARGS] };
 }
