@@ -459,12 +459,15 @@ export const deck = {
   async openDecision(agent: number, seq: number): Promise<void> {
     const st = useFloor.getState();
     st.showReport(null);
-    const have = frames.decisionLog.get(agent)?.some((e) => e.seq === seq) ?? false;
-    if (!have) {
+    // keep the decision itself: the agent's rolling log may drop it before the popover reads it
+    const inLog = frames.decisionLog.get(agent)?.find((e) => e.seq === seq);
+    if (inLog) frames.linkedDecisions.set(seq, inLog);
+    else {
       try {
         const events = await call('agent.history', { agent, limit: 500 });
         const d = events.find((e): e is DecisionEvent => e.type === 'decision' && e.seq === seq);
         if (d) frames.linkedDecisions.set(seq, d);
+        else st.notify({ level: 'warning', title: 'Decision not found', message: `Decision #${seq} is no longer in agent ${agent}'s recent history; showing the latest.` });
       } catch (err) {
         st.notify({ level: 'error', title: 'Open decision failed', message: errorText(err) });
       }

@@ -16,6 +16,9 @@ import {
 } from './scenario';
 import { Roster } from './roster';
 import { recordingApiSchemas } from './recording';
+import { TrainingPush, trainingApiSchemas } from './training-api';
+import { dataApiSchemas } from './data-api';
+import { tournamentApiSchemas } from './tournament-api';
 import { CrowdInspection, EngineMetrics } from './inspect';
 import type { FrameBatch } from './frame';
 
@@ -122,6 +125,12 @@ export const apiSchemas = {
   'difficulty.apply': { params: z.object({ name: z.enum(DIFFICULTY_NAMES), seed: z.number().int().min(0).max(0xffff_ffff).optional() }).strict(), result: SessionInfo },
   // recordings and replay (src-shared/recording.ts)
   ...recordingApiSchemas,
+  // training runs and deployment (src-shared/training-api.ts)
+  ...trainingApiSchemas,
+  // cached market data, CSV import (src-shared/data-api.ts)
+  ...dataApiSchemas,
+  // tournaments (src-shared/tournament-api.ts)
+  ...tournamentApiSchemas,
 } as const;
 
 export type ApiSchemas = typeof apiSchemas;
@@ -188,6 +197,7 @@ export const PushMessage = z.discriminatedUnion('push', [
   z.object({ push: z.literal('events'), events: z.array(BullpenEvent), skipped: z.number().int().nonnegative().default(0) }),
   z.object({ push: z.literal('status'), status: SessionStatus }),
   z.object({ push: z.literal('session'), info: SessionInfo.nullable() }),
+  TrainingPush,
 ]);
 export type PushMessage = z.infer<typeof PushMessage>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BarSeriesKey } from './market-data';
 
 /** Limits of a session's shape; the engine and the UI both rely on them. */
 export const LIMITS = {
@@ -18,6 +19,27 @@ export const Speed = z.union([
 ]);
 export type Speed = z.infer<typeof Speed>;
 
+/** The default: a latent fundamental value per symbol drives the market (docs/MARKET.md). */
+export const SimulatedMarket = z.object({ kind: z.literal('simulated') }).strict();
+
+/**
+ * Historical mode (docs/DATA.md): cached bars drive each symbol's price instead of the simulated
+ * fundamental; one series per floor symbol, replayed over [since, until] (ms UTC, inclusive; absent:
+ * the whole cached series).
+ */
+export const HistoricalMarket = z
+  .object({
+    kind: z.literal('historical'),
+    series: z.array(BarSeriesKey).min(LIMITS.symbols.min).max(LIMITS.symbols.max),
+    since: z.number().int().optional(),
+    until: z.number().int().optional(),
+  })
+  .strict();
+export type HistoricalMarket = z.infer<typeof HistoricalMarket>;
+
+export const MarketSource = z.discriminatedUnion('kind', [SimulatedMarket, HistoricalMarket]);
+export type MarketSource = z.infer<typeof MarketSource>;
+
 export const SessionConfig = z
   .object({
     seed: z.number().int().min(0).max(0xffff_ffff).default(1),
@@ -25,6 +47,7 @@ export const SessionConfig = z
     crowd: z.number().int().min(LIMITS.crowd.min).max(LIMITS.crowd.max).default(2000),
     desks: z.number().int().min(LIMITS.desks.min).max(LIMITS.desks.max).default(5),
     speed: Speed.default(1),
+    market: MarketSource.default({ kind: 'simulated' }),
   })
   .strict();
 export type SessionConfig = z.infer<typeof SessionConfig>;

@@ -9,3 +9,6 @@ export * from './market-data';
 export * from './api';
 export * from './worker-protocol';
 export * from './recording';
+export * from './training-api';
+export * from './data-api';
+export * from './tournament-api';

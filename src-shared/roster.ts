@@ -56,6 +56,8 @@ export const AgentInfo = z.object({
   name: z.string(),
   role: Role,
   desk: z.number().int().nonnegative(),
+  /** present when a trained policy (training.deploy) drives this agent: its own avatar look and popover */
+  policy: z.object({ checkpointId: z.string(), runId: z.string(), label: z.string() }).optional(),
 });
 export type AgentInfo = z.infer<typeof AgentInfo>;
 

@@ -11,7 +11,11 @@ import {
   type Result,
 } from '../../src-shared/api';
 import type { RecordingService } from '../replay/service';
+import { dataRoutes } from './routes/data';
+import { tournamentRoutes } from './routes/tournament';
+import { trainingRoutes } from './routes/training';
 import { scenarioControlFor } from './scenario-control';
+import type { RouterServices } from './services';
 import type { SessionHost } from './session-host';
 
 /**
@@ -44,7 +48,7 @@ function fail(id: number, err: ApiError): ResponseEnvelope {
   return { id, ok: false, error: err.toBody() };
 }
 
-export function createRouter(host: SessionHost, appInfo: AppInfo, recordings?: RecordingService): Router {
+export function createRouter(host: SessionHost, appInfo: AppInfo, recordings?: RecordingService, services: RouterServices = {}): Router {
   const rec = (): RecordingService => {
     if (!recordings) throw new ApiError({ code: 'no_recording', message: 'Recordings are not available: the library is not open.' });
     return recordings;
@@ -107,6 +111,9 @@ export function createRouter(host: SessionHost, appInfo: AppInfo, recordings?: R
     'difficulty.apply': (p) => scenarios().applyDifficulty(p.name, p.seed),
     'crowd.inspect': (p) => host.inspectCrowd(p.index),
     'floor.metrics': () => host.metrics(),
+    ...trainingRoutes({ host, services }),
+    ...dataRoutes({ host, services }),
+    ...tournamentRoutes({ host, services }),
   };
 
   async function dispatch<M extends Method>(method: M, rawParams: unknown): Promise<Result<M>> {

@@ -183,7 +183,8 @@ export class SessionHost {
     return () => this.pushListeners.delete(cb);
   }
 
-  private emitPush(msg: PushMessage): void {
+  /** Sends a message to every client (the host's own pushes, and services': training, tournaments). */
+  publish(msg: PushMessage): void {
     for (const cb of this.pushListeners) {
       try {
         cb(msg);
@@ -195,7 +196,7 @@ export class SessionHost {
 
   private pushStatus(): void {
     this.lastStatusPush = this.opts.now();
-    this.emitPush({ push: 'status', status: this.status() });
+    this.publish({ push: 'status', status: this.status() });
   }
 
   /**
@@ -210,7 +211,7 @@ export class SessionHost {
         this.opts.log(`frames listener failed: ${(err as Error).message}`);
       }
     }
-    if (events.length > 0) this.emitPush({ push: 'events', ...liveView([...events]) });
+    if (events.length > 0) this.publish({ push: 'events', ...liveView([...events]) });
   }
 
   // ---- lifecycle --------------------------------------------------------------------------------
@@ -348,7 +349,7 @@ export class SessionHost {
     run.measureFrom = run.lastBatchAt;
     this.post(run, { type: 'run' });
     const info = this.infoOf(run);
-    this.emitPush({ push: 'session', info });
+    this.publish({ push: 'session', info });
     this.pushStatus();
     return info;
   }
@@ -373,7 +374,7 @@ export class SessionHost {
     this.run = null;
     this.stoppedHealth = 'stopped';
     this.startError = null;
-    this.emitPush({ push: 'session', info: null });
+    this.publish({ push: 'session', info: null });
     this.pushStatus();
   }
 
@@ -576,7 +577,7 @@ export class SessionHost {
           ring.push(e);
         }
       }
-      this.emitPush({ push: 'events', ...liveView(events) });
+      this.publish({ push: 'events', ...liveView(events) });
     }
   }
 

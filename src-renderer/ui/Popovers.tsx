@@ -212,7 +212,7 @@ function AgentPopover({ index, pinned, roster }: { index: number; pinned: boolea
   const live = readLive({ kind: 'agent', index });
   const log: DecisionEvent[] = frames.decisionLog.get(index) ?? [];
   const latest = frames.decisions.get(index) ?? log[log.length - 1] ?? null;
-  const shown = chosen !== null ? (log.find((e) => e.seq === chosen) ?? frames.linkedDecisions.get(chosen) ?? latest) : latest;
+  const shown = chosen !== null ? (frames.linkedDecisions.get(chosen) ?? log.find((e) => e.seq === chosen) ?? latest) : latest;
   const votes = latest?.trace.consensus?.votes ?? [];
   const mine = votes.find((v) => v.agent === index);
   const totalW = votes.reduce((acc, v) => acc + Math.max(0, v.weight), 0);
@@ -301,7 +301,10 @@ function AgentPopover({ index, pinned, roster }: { index: number; pinned: boolea
                       className={`timeline-item ${shown?.seq === e.seq ? 'current' : ''}`}
                       data-testid="timeline-item"
                       data-seq={e.seq}
-                      onClick={() => setChosen(e.seq === latest?.seq ? null : e.seq)}
+                      onClick={() => {
+                        if (e.seq !== latest?.seq) frames.linkedDecisions.set(e.seq, e);
+                        setChosen(e.seq === latest?.seq ? null : e.seq);
+                      }}
                       title={e.sentence}
                     >
                       <span className="mono faint">t{e.tick}</span>

@@ -3,7 +3,7 @@ import { apiSchemas, BullpenEvent, defaultSessionConfig, Input, SessionConfig } 
 
 describe('session configuration', () => {
   it('fills the documented defaults', () => {
-    expect(defaultSessionConfig()).toEqual({ seed: 1, symbols: 4, crowd: 2000, desks: 5, speed: 1 });
+    expect(defaultSessionConfig()).toEqual({ seed: 1, symbols: 4, crowd: 2000, desks: 5, speed: 1, market: { kind: 'simulated' } });
   });
 
   it('refuses out-of-range shapes with the field named', () => {

@@ -114,7 +114,7 @@ export class MarketSim {
   build(seed: number): void {
     const c = this.cfg;
     this.marketSeed = seed >>> 0;
-    const e = new EnvEngine({ seed: this.marketSeed, symbols: c.symbols, crowd: c.crowd, desks: c.desks + 1, speed: 1 });
+    const e = new EnvEngine({ seed: this.marketSeed, symbols: c.symbols, crowd: c.crowd, desks: c.desks + 1, speed: 1, market: { kind: 'simulated' } });
     e.applyInput({ kind: 'halt', desk: this.deskIndex, halted: true });
     // a halted desk still runs its (vetoed) decision cycles, reasoning sentences included: the RL
     // desk's next cycle is scheduled past the end of time instead (~15% of a step)
