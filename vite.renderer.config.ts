@@ -14,7 +14,8 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   build: {
-    outDir: fileURLToPath(new URL('./out/renderer', import.meta.url)),
+    // BULLPEN_RENDERER_DIR: a separate build (two e2e runs side by side); serve.ts reads the same variable
+    outDir: process.env.BULLPEN_RENDERER_DIR || fileURLToPath(new URL('./out/renderer', import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 2000,

@@ -17,7 +17,8 @@ import { startWebServer, type WebServer } from './server';
  * the built renderer and the WebSocket API on 127.0.0.1, and prints the URL to open.
  */
 
-export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
+/** the built renderer; BULLPEN_RENDERER_DIR points at another build (vite.renderer.config.ts honours it too) */
+export const DEFAULT_RENDERER_DIR = process.env.BULLPEN_RENDERER_DIR || fileURLToPath(new URL('../../out/renderer', import.meta.url));
 
 export interface ServeOptions {
   seed?: number;
