@@ -76,6 +76,24 @@ export const ConsensusTrace = z.object({
 });
 export type ConsensusTrace = z.infer<typeof ConsensusTrace>;
 
+/**
+ * What a deployed trained policy (training.deploy) wanted, for its popover: the action distribution,
+ * the critic's value estimate, and the observation features that moved the decision most.
+ */
+export const PolicyTrace = z.object({
+  checkpointId: z.string(),
+  /** discrete actions: each choice's name and probability */
+  actions: z.array(z.object({ name: z.string(), probability: z.number().min(0).max(1) })).nullable(),
+  /** continuous actions: the Gaussian's mean and standard deviation per dimension */
+  mean: z.array(z.number()).nullable(),
+  std: z.array(z.number()).nullable(),
+  /** V(s), in the reward's units */
+  value: z.number(),
+  /** gradient × input of the chosen action's log-probability, largest magnitude first */
+  attributions: z.array(z.object({ feature: z.string(), value: z.number(), gradXInput: z.number() })),
+});
+export type PolicyTrace = z.infer<typeof PolicyTrace>;
+
 /** A featured decision's structured trace: the truth from which the sentence is built. */
 export const DecisionTrace = z.object({
   inputs: z.record(z.string(), z.union([z.number(), z.string()])),
@@ -87,6 +105,8 @@ export const DecisionTrace = z.object({
   final: Proposal,
   /** desk decisions: votes, consensus method and outcome, conflict and resolution (absent for solo actions) */
   consensus: ConsensusTrace.nullable().optional(),
+  /** decisions of a deployed trained policy */
+  policy: PolicyTrace.optional(),
 });
 export type DecisionTrace = z.infer<typeof DecisionTrace>;
 
