@@ -4,23 +4,33 @@ import { commands, SPEEDS } from './controller';
 import { FloorCanvas } from './floor/FloorCanvas';
 import { useFloor } from './store';
 import { BoardPanel } from './ui/BoardPanel';
+import { DropImport } from './ui/DropImport';
 import { ErrorToast } from './ui/ErrorToast';
+import { NoticeToast } from './ui/NoticeToast';
 import { FeedPanel } from './ui/FeedPanel';
-import { Help } from './ui/Help';
 import { Leaderboard } from './ui/Leaderboard';
 import { Legend } from './ui/Legend';
 import { Overlay } from './ui/Overlay';
 import { Popovers } from './ui/Popovers';
-import { ReplayRoot } from './ui/ReplayBar';
 import { replay } from './replay';
 import { replayOpen } from './store/replay';
-import { ScenarioDeck } from './ui/ScenarioDeck';
-import { ScenarioReport } from './ui/ScenarioReport';
 import { StatusBar } from './ui/StatusBar';
 import { SystemPanel } from './ui/SystemPanel';
+import { TrainingRoot } from './ui/TrainingRoot';
+import { training } from './training';
 
 // the charts (lightweight-charts) load after the floor: they are not needed for its first frame
 const ChartPanel = lazy(() => import('./ui/ChartPanel').then((m) => ({ default: m.ChartPanel })));
+// so do the scenario deck, its reports, the help and the replay bar with its dialogs and compare
+// view (lightweight-charts again): the first floor frame waits for none of them
+const ScenarioDeck = lazy(() => import('./ui/ScenarioDeck').then((m) => ({ default: m.ScenarioDeck })));
+const ScenarioReport = lazy(() => import('./ui/ScenarioReport').then((m) => ({ default: m.ScenarioReport })));
+const Help = lazy(() => import('./ui/Help').then((m) => ({ default: m.Help })));
+const ReplayRoot = lazy(() => import('./ui/ReplayBar').then((m) => ({ default: m.ReplayRoot })));
+// the tournament dialog (lightweight-charts too) loads with them
+// the data dialog (its preview is a lightweight-charts chart); the drop zone itself stays in the main chunk
+const DataDialog = lazy(() => import('./ui/DataDialog').then((m) => ({ default: m.DataDialog })));
+const TournamentRoot = lazy(() => import('./ui/TournamentPanel').then((m) => ({ default: m.TournamentRoot })));
 
 function stepSpeed(dir: 1 | -1): void {
   const cur: Speed = useFloor.getState().status?.speed ?? 1;
@@ -39,7 +49,7 @@ function useShortcuts(): void {
       // (the replay's seek slider is an input too, but nothing is typed into it)
       if ((t instanceof HTMLInputElement && t.type !== 'range') || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return;
       const st = useFloor.getState();
-      const controllable = st.conn.state === 'open' && !!st.status && st.status.health !== 'crashed';
+      const controllable = st.conn.state === 'open' && !!st.status && st.status.health !== 'crashed' && st.status.health !== 'stopped';
       switch (e.key) {
         case ' ':
           if (t instanceof HTMLButtonElement) return; // let the focused button handle Space
@@ -58,6 +68,10 @@ function useShortcuts(): void {
         case 'o':
         case 'O':
           replay.openDialog();
+          break;
+        case 't':
+        case 'T':
+          if (st.conn.state === 'open') training.toggle();
           break;
         case 'r':
         case 'R':
@@ -135,8 +149,9 @@ function TopBar() {
       </div>
       {cfg ? (
         <div className="top-meta">
-          {info.roster.symbols.length} symbols · {info.roster.desks.length} desks · {info.roster.agents.length} featured agents ·{' '}
-          {info.roster.crowdTypes.length.toLocaleString('en-US')} crowd traders · seed {cfg.seed}
+          {count(info.roster.symbols.length, 'symbol')} · {count(info.roster.desks.length, 'desk')} ·{' '}
+          {count(info.roster.agents.length, 'featured agent')} · {count(info.roster.crowdTypes.length, 'crowd trader')} · seed {cfg.seed}
+          {cfg.market.kind === 'historical' ? ` · historical ${cfg.market.series.map((k) => k.symbol).join(', ')} (${cfg.market.series[0]?.timeframe ?? ''})` : ''}
         </div>
       ) : null}
     </header>
@@ -166,6 +181,11 @@ function TopBar() {
  *   btn-compare, replay-bar, replay-seek, replay-tick, btn-replay-play, replay-speed, btn-step-back,
  *   btn-step-fwd, btn-prev-mark, btn-next-mark, replay-mark-<i>, btn-fork, btn-back-live,
  *   compare-view (compare-row-<desk>, compare-halts).
+ *   training (ui/TrainingRoot.tsx, TrainingPanel.tsx, TrainingCharts.tsx, TrainingDeploy.tsx, PolicyExplain.tsx): btn-training,
+ *   training-panel and the hooks listed in TrainingPanel.tsx; policy-explain in a policy agent's chain.
+ *   tournaments (ui/TournamentPanel.tsx): btn-tournament, tournament-panel and the hooks listed there.
+ *   market data (ui/DropImport.tsx, ui/DataDialog.tsx): drop-overlay, import-dialog, import-toast, btn-open-data,
+ *   data-dialog and the hooks listed in those files.
  */
 export function App() {
   useShortcuts();
@@ -180,7 +200,9 @@ export function App() {
       </div>
       <div className="side side-right">
         <BoardPanel />
-        <ScenarioDeck />
+        <Suspense fallback={null}>
+          <ScenarioDeck />
+        </Suspense>
         <Leaderboard />
       </div>
       <div className="dock-bottom">
@@ -190,11 +212,28 @@ export function App() {
       </div>
       <Legend />
       <Popovers />
-      <ScenarioReport />
+      <Suspense fallback={null}>
+        <ScenarioReport />
+      </Suspense>
       <ErrorToast />
-      <Help />
-      <ReplayRoot />
+      <NoticeToast />
+      <Suspense fallback={null}>
+        <Help />
+        <ReplayRoot />
+      </Suspense>
+      <Suspense fallback={null}>
+        <DataDialog />
+      </Suspense>
+      <DropImport />
+      <TrainingRoot />
+      <Suspense fallback={null}>
+        <TournamentRoot />
+      </Suspense>
       <StatusBar />
     </div>
   );
+}
+
+function count(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }

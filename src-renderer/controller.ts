@@ -9,10 +9,14 @@ import { createTransport, type Transport } from './api';
 import { CallError } from './api/transport';
 import { decimalsFor } from './format';
 import { frames, ingestBatch, observedTickRate, recordDecisions, resetFrames } from './frames';
-import { ingestSeries, ingestTrades, resetSeries, series } from './series';
+import { fitSeriesToRoster, ingestSeries, ingestTrades, resetSeries, series } from './series';
 import { useFloor, type BoardRow, type DeskRow, type FeedEvent } from './store';
 import { hiddenByReplay, replayOpen, useReplay } from './store/replay';
 import { renderStats } from './floor/stats';
+import { onTrainingPush } from './training';
+import { onTournamentPush } from './store/tournament';
+import { noteScenarioEvents } from './floor/stress';
+import { replayLeaderboard } from './replayMetrics';
 
 /**
  * Wires the transport to the store: the start-up sequence (connect → session.info → session.start
@@ -47,7 +51,7 @@ export function applyInfo(info: SessionInfo | null): void {
   if (series.sessionId !== (info?.sessionId ?? null)) {
     const r = info?.roster;
     resetSeries(info?.sessionId ?? null, r ? r.agents.map((a) => a.desk) : [], r?.desks.length ?? 0, r?.symbols.length ?? 0);
-  }
+  } else if (info) fitSeriesToRoster(info.roster); // the same session's roster grew (a deployed desk)
   st.setInfo(info);
 }
 
@@ -113,7 +117,10 @@ function onEvents(events: BullpenEvent[]): void {
   }
   if (decisions.length) recordDecisions(decisions);
   if (trades.length) ingestTrades(trades);
-  if (scenarios.length) onScenarioEvents(scenarios);
+  if (scenarios.length) {
+    noteScenarioEvents(scenarios);
+    onScenarioEvents(scenarios);
+  }
   // the feed panels take these at the 10 Hz refresh, not once per push
   if (feed.length) pendingFeed.push(...feed);
   if (coordination.length) pendingCoord.push(...coordination);
@@ -168,6 +175,12 @@ function onPush(msg: PushMessage): void {
       break;
     case 'events':
       onEvents(msg.events);
+      break;
+    case 'training':
+      onTrainingPush(msg);
+      break;
+    case 'tournament':
+      onTournamentPush(msg);
       break;
     default:
       break;
@@ -294,6 +307,8 @@ function refreshPanels(): void {
   st.setMarket(patch);
   // floor.metrics is the live engine's: not while a recording is shown
   if (info && frames.batch?.sessionId === info.sessionId && !replayOpen()) pollMetrics(info.sessionId, now);
+  // a recording is shown: its desks at the moment shown, from its equity series and events (replayMetrics.ts)
+  else if (info && replayOpen()) replayLeaderboard(info, now);
 }
 
 // ---- lifecycle ----------------------------------------------------------------------------------

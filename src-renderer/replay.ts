@@ -4,6 +4,7 @@ import type { DecisionEvent } from '../src-shared/events';
 import type { ReplayState } from '../src-shared/recording';
 import { applyInfo, call, commands } from './controller';
 import { frames, recordDecisions } from './frames';
+import { backfillReplayEquity, clearRecordingMetrics, loadRecordingMetrics } from './replayMetrics';
 import { BAR_TICKS, MAX_BARS, resetSeries, series, type Bar } from './series';
 import { useFloor } from './store';
 import { useReplay } from './store/replay';
@@ -73,7 +74,10 @@ function backfillCharts(s: ReplayState): void {
 function show(s: ReplayState, jumped: boolean): void {
   if (jumped) forgetDecisions();
   useReplay.getState().setOpen(s, { jumped });
-  if (jumped) backfillCharts(s);
+  if (jumped) {
+    backfillCharts(s);
+    backfillReplayEquity(s.tick);
+  }
 }
 
 /** Replay commands run one after another (a jump back is several calls; a seek must not land in between). */
@@ -116,9 +120,11 @@ async function enter(s: ReplayState): Promise<void> {
   applyInfo(info);
   // the running session's own recording has its id: start the feed and charts afresh all the same
   floor.clearFeed();
-  // the desk metrics (floor.metrics) are the live engine's: none while a recording is shown
+  // the desk metrics (floor.metrics) are the live engine's: the leaderboard shows the recording's
+  // (replayMetrics.ts, from its equity and fills at the moment shown)
   floor.setLeaderboard([]);
   freshSeries(info);
+  void loadRecordingMetrics(s);
   if (recordedBars?.id !== s.recording.id) await loadBars(s.recording.id);
   backfillCharts(useReplay.getState().open ?? s);
   // live frames may have landed after the recorded moment: ask for it again, now that only the
@@ -140,6 +146,9 @@ function freshSeries(info: SessionInfo | null): void {
 async function leave(): Promise<void> {
   useReplay.getState().setOpen(null);
   recordedBars = null;
+  clearRecordingMetrics();
+  // the recording's rows go; the live engine's come with the next floor.metrics (≤ 1 s)
+  useFloor.getState().setLeaderboard([]);
   forgetDecisions();
   const info = await call('session.info', {});
   applyInfo(info);

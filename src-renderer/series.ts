@@ -6,7 +6,8 @@ import type { FrameBatch } from '../src-shared/frame';
  * batches' per-tick seriesLast/seriesVolume, each desk's P&L per bar (the sum of its agents' pnl
  * column, sampled at every batch), and the featured agents' trades per desk for chart markers.
  * The chart panel reads these buffers directly and pushes only the changed bar into its series (no
- * re-creation). The leaderboard's ratios come from the engine (`floor.metrics`), not from here.
+ * re-creation). The leaderboard's ratios come from the engine (`floor.metrics`) live, and from the
+ * recording (replayMetrics.ts) in a replay, not from here.
  */
 
 /** Ticks per candle (1 s of floor time at speed 1×). */
@@ -80,6 +81,41 @@ export function resetSeries(sessionId: string | null, agentDesks: readonly numbe
   series.equity = Array.from({ length: desks }, () => []);
   series.trades = Array.from({ length: desks }, () => []);
   series.tradeCount = new Array<number>(desks).fill(0);
+  series.epoch++;
+  series.version++;
+}
+
+/**
+ * The same session's roster grew (a trained policy deployed as a new desk or agent): the agent →
+ * desk map and the per-desk buffers grow with it; what was drawn so far stays.
+ */
+export function fitSeriesToRoster(roster: { agents: readonly { desk: number }[]; desks: readonly unknown[] }): void {
+  const desks = roster.desks.length;
+  const same = roster.agents.length === series.deskOf.length && desks === series.desks && roster.agents.every((a, i) => series.deskOf[i] === a.desk);
+  if (same) return;
+  series.deskOf = Int32Array.from(roster.agents.map((a) => a.desk));
+  for (let d = series.desks; d < desks; d++) {
+    series.equity[d] = [];
+    series.trades[d] = [];
+    series.tradeCount[d] = 0;
+  }
+  series.desks = Math.max(series.desks, desks);
+  series.epoch++;
+  series.version++;
+}
+
+/**
+ * A replay jumped: each desk's P&L line becomes the recording's (its equity samples up to the moment
+ * shown, `pnlAt(desk, sample)`), followed by what the frames since added. Points are placed like the
+ * recorded bars: a sample at tick T closes the bar that starts at T − BAR_TICKS.
+ */
+export function backfillEquity(samples: readonly { tick: number; pnl: number }[][], upTo: number): void {
+  for (let d = 0; d < series.desks; d++) {
+    const rec = (samples[d] ?? []).filter((p) => p.tick <= upTo).map((p) => ({ time: p.tick - BAR_TICKS, value: p.pnl }));
+    const from = rec.length > 0 ? (rec[rec.length - 1]?.time ?? -1) : -1;
+    const forming = (series.equity[d] ?? []).filter((p) => p.time > from);
+    series.equity[d] = [...rec.slice(-MAX_BARS), ...forming];
+  }
   series.epoch++;
   series.version++;
 }

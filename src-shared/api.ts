@@ -18,7 +18,7 @@ import { Roster } from './roster';
 import { recordingApiSchemas } from './recording';
 import { TrainingPush, trainingApiSchemas } from './training-api';
 import { dataApiSchemas } from './data-api';
-import { tournamentApiSchemas } from './tournament-api';
+import { TournamentPush, tournamentApiSchemas } from './tournament-api';
 import { CrowdInspection, EngineMetrics } from './inspect';
 import type { FrameBatch } from './frame';
 
@@ -198,6 +198,7 @@ export const PushMessage = z.discriminatedUnion('push', [
   z.object({ push: z.literal('status'), status: SessionStatus }),
   z.object({ push: z.literal('session'), info: SessionInfo.nullable() }),
   TrainingPush,
+  TournamentPush,
 ]);
 export type PushMessage = z.infer<typeof PushMessage>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BarSeriesKey } from './market-data';
+import { BarSeriesKey, timeframeMs } from './market-data';
 
 /** Limits of a session's shape; the engine and the UI both rely on them. */
 export const LIMITS = {
@@ -52,6 +52,33 @@ export const SessionConfig = z
   .strict();
 export type SessionConfig = z.infer<typeof SessionConfig>;
 export type SessionConfigInput = z.input<typeof SessionConfig>;
+
+/**
+ * Historical mode: floor ticks per data bar. Each bar becomes a path of this many points (open first,
+ * close last; src-workers/sim/bar-path.ts), so the floor's 10-tick indicator bars see 6 per data bar.
+ */
+export const HISTORICAL_TICKS_PER_BAR = 60;
+
+/** Bar length of a historical market (its series share one timeframe); null for a simulated one. */
+export function historicalBarMs(market: MarketSource): number | null {
+  if (market.kind !== 'historical') return null;
+  const tf = market.series[0]?.timeframe;
+  return tf === undefined ? null : timeframeMs(tf);
+}
+
+/**
+ * Ticks per wall second at a numeric speed. Simulated: 20 × speed. Historical: speed × real bar time,
+ * one bar (HISTORICAL_TICKS_PER_BAR ticks) per barMs / speed of wall time (a 1-minute bar at 100× takes 0.6 s).
+ */
+export function ticksPerSecond(market: MarketSource, speed: number): number {
+  const barMs = historicalBarMs(market);
+  return barMs === null ? BASE_TICKS_PER_SECOND * speed : (HISTORICAL_TICKS_PER_BAR * speed * 1000) / barMs;
+}
+
+/** A historical session has one floor symbol per series: `symbols` follows the series. */
+export function withMarketShape(config: SessionConfig): SessionConfig {
+  return config.market.kind === 'historical' && config.symbols !== config.market.series.length ? { ...config, symbols: config.market.series.length } : config;
+}
 
 export function defaultSessionConfig(overrides: SessionConfigInput = {}): SessionConfig {
   return SessionConfig.parse(overrides);

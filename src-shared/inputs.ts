@@ -62,7 +62,31 @@ export const BreakersInput = z.object({
   config: BreakerConfig,
 });
 
-export const Input = z.discriminatedUnion('kind', [SetParamInput, HaltInput, InjectScenarioInput, CancelScenarioInput, BreakersInput]);
+/**
+ * Puts a trained policy onto the floor (training.deploy): `desk` adds a desk whose agents the policy
+ * drives (a PPO trading policy: one agent; a MAPPO desk: analyst, risk manager, trader), `replace`
+ * makes featured agent `agent`'s proposals come from the policy (its desk still votes). It carries
+ * the whole policy snapshot and the env config it was trained with, so a replay re-simulates it.
+ * The engine checks the fit (src-workers/sim/policy-agents.ts) and refuses a misfit with an alert.
+ */
+export const DeployInput = z.object({
+  kind: z.literal('deploy'),
+  as: z.enum(['desk', 'replace']),
+  agent: z.number().int().nonnegative().nullable().default(null),
+  checkpointId: z.string().min(1).max(64),
+  runId: z.string().max(64),
+  /** shown on the floor (desk name, popover) */
+  label: z.string().min(1).max(120),
+  /** the environment it was trained on */
+  env: z.enum(['trading', 'desk']),
+  /** that environment's config (lookback, ticks per step, lot size, …) */
+  envConfig: z.record(z.string(), z.unknown()),
+  /** the policy: a PPO ('bullpen-ppo-policy/1') or MAPPO ('bullpen-mappo-policy/1') snapshot */
+  snapshot: z.record(z.string(), z.unknown()),
+});
+export type DeployInput = z.infer<typeof DeployInput>;
+
+export const Input = z.discriminatedUnion('kind', [SetParamInput, HaltInput, InjectScenarioInput, CancelScenarioInput, BreakersInput, DeployInput]);
 export type Input = z.infer<typeof Input>;
 
 export const TimedInput = z.object({ tick: z.number().int().nonnegative(), input: Input });
@@ -95,5 +119,7 @@ export function describeInput(raw: unknown, names: { desks?: readonly string[] }
       return input.shock === null ? `scenario #${input.id} cancelled` : `shock ${input.shock + 1} of scenario #${input.id} cancelled`;
     case 'breakers':
       return 'circuit-breaker rules changed';
+    case 'deploy':
+      return input.as === 'desk' ? `trained policy “${input.label}” deployed as a new desk` : `trained policy “${input.label}” now drives agent ${input.agent ?? '?'}`;
   }
 }

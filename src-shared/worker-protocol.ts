@@ -16,7 +16,7 @@ export type HostToSim =
    * equity every `sampleTicks` ticks, carried in the batches. `state`: start from this engine snapshot
    * (a fork) instead of from the seed.
    */
-  | { type: 'init'; config: SessionConfig; record?: RecordSpec; state?: Uint8Array }
+  | { type: 'init'; config: SessionConfig; record?: RecordSpec; state?: Uint8Array; bars?: HistoricalBars }
   | { type: 'run' }
   | { type: 'pause' }
   | { type: 'speed'; speed: Speed }
@@ -43,6 +43,18 @@ export interface SimBatch {
   postedAt?: number;
 }
 
+/**
+ * The bars of a historical session (config.market.kind 'historical'), loaded by the host from the
+ * library and handed to the engine in `init`: one column set per floor symbol, all on the same bar
+ * clock `ts` (bar start, ms UTC). The engine keeps them private (src-workers/sim/historical.ts).
+ */
+export interface HistoricalBars {
+  /** length of one bar in ms (the series' common timeframe) */
+  barMs: number;
+  ts: Float64Array;
+  series: Array<{ name: string; open: Float64Array; high: Float64Array; low: Float64Array; close: Float64Array; volume: Float64Array }>;
+}
+
 export interface RecordSpec {
   keyframeEvery: number;
   sampleTicks: number;
@@ -57,6 +69,8 @@ export type SimToHost =
   | { type: 'queryResult'; id: number; result: unknown }
   | { type: 'queryError'; id: number; message: string }
   | { type: 'stopped'; tick: number }
+  /** the session ended by itself (historical data ran out): the worker runs no more ticks */
+  | { type: 'ended'; tick: number; reason: string }
   | { type: 'error'; message: string; stack?: string };
 
 /** Wall-clock interval between batches the worker posts. */

@@ -24,13 +24,19 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import simWorkerPath from '../../src-workers/sim/sim.worker.ts?modulePath';
+import trainWorkerPath from '../../src-workers/rl/train.worker.ts?modulePath';
+import tournamentWorkerPath from '../../src-workers/tournament/tournament.worker.ts?modulePath';
 import type { AppInfo, PushMessage, ResponseEnvelope } from '../../src-shared/api';
 import type { FrameBatch } from '../../src-shared/frame';
 import { APP_VERSION } from '../host/app-version';
 import { createRouter, type Router } from '../host/router';
 import { SessionHost } from '../host/session-host';
+import { libraryBarLoader } from '../host/historical-bars';
 import { openLibrary, type Library } from '../store/library';
 import { Recorder } from '../store/recorder';
+import { RunStore } from '../store/runs';
+import { TrainingService } from '../training/service';
+import { TournamentService } from '../tournament/service';
 import { RecordingService } from '../replay/service';
 import { APP_FOLDER, LIBRARY_FILE } from '../store/paths';
 import {
@@ -84,6 +90,8 @@ function main(): void {
   let host: SessionHost | null = null;
   let router: Router | null = null;
   let library: Library | null = null;
+  let training: TrainingService | null = null;
+  let tournaments: TournamentService | null = null;
   let libraryError: string | null = null;
   let renderCrashes = 0;
 
@@ -117,7 +125,8 @@ function main(): void {
 
   async function shutdown(): Promise<void> {
     try {
-      await host?.dispose();
+      // a run stops at its next update; the floor's session closes meanwhile
+      await Promise.all([training?.close(), tournaments?.close(), host?.dispose()]);
     } finally {
       library?.close();
     }
@@ -165,14 +174,20 @@ function main(): void {
     const sessionHost = new SessionHost({
       workerFactory: () => new Worker(simWorkerPath),
       // every session is recorded; sessions cut off last time are marked interrupted by the Recorder
-      ...(library ? { recorder: new Recorder(library) } : {}),
+      ...(library ? { recorder: new Recorder(library), loadBars: libraryBarLoader(() => (library as Library).db) } : {}),
       appVersion: APP_VERSION,
       log: (line) => console.error(`[host] ${line}`),
     });
     const appInfo: AppInfo = { name: 'Bullpen', version: APP_VERSION, transport: 'ipc', dataDir: app.getPath('userData'), dbPath };
     sessionHost.onFrames((batch: FrameBatch) => send(IPC_CHANNELS.frames, batch));
     sessionHost.onPush((msg: PushMessage) => send(IPC_CHANNELS.push, msg));
-    return { host: sessionHost, router: createRouter(sessionHost, appInfo, library ? new RecordingService(library, sessionHost) : undefined) };
+    // training runs in a Piscina pool on the bundled worker (out/main/chunks/train.worker-….js)
+    training = library ? new TrainingService({ store: new RunStore(library.db), workerFilename: trainWorkerPath, recoverInterrupted: true }) : null;
+    // tournaments run on their own bundled worker; progress goes to the window as pushes
+    tournaments = library ? new TournamentService({ library, workerFilename: tournamentWorkerPath }) : null;
+    tournaments?.subscribe((msg) => sessionHost.publish(msg));
+    const services = { ...(library ? { library } : {}), ...(training ? { training } : {}), ...(tournaments ? { tournaments } : {}) };
+    return { host: sessionHost, router: createRouter(sessionHost, appInfo, library ? new RecordingService(library, sessionHost) : undefined, services) };
   }
 
   /** One IPC message per host batch; typed arrays are structured-cloned (never transferred). */

@@ -9,6 +9,7 @@ import { registerReplay } from './commands/replay';
 import { registerScenarios } from './commands/scenarios';
 import { registerServe } from './commands/serve';
 import { registerSim } from './commands/sim';
+import { registerTournament } from './commands/tournament';
 import { registerEval, registerTrain } from './commands/train';
 import { registerVerify } from './commands/verify';
 
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerRecordings(program);
   registerTrain(program);
   registerEval(program);
+  registerTournament(program);
   registerNotBuilt(program);
   registerBench(program);
   registerServe(program);

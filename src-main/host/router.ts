@@ -54,7 +54,8 @@ export function createRouter(host: SessionHost, appInfo: AppInfo, recordings?: R
     return recordings;
   };
   // created now so it collects scenario reports from the start; refuses changes while a recording is viewed
-  const scenarioControl = scenarioControlFor(host, { isLive: () => !recordings || recordings.state() === null });
+  const isLive = (): boolean => !recordings || recordings.state() === null;
+  const scenarioControl = scenarioControlFor(host, { isLive });
   const scenarios = (): typeof scenarioControl => scenarioControl;
   const handlers: Handlers = {
     'recording.list': (p) => rec().list(p.limit),
@@ -111,9 +112,9 @@ export function createRouter(host: SessionHost, appInfo: AppInfo, recordings?: R
     'difficulty.apply': (p) => scenarios().applyDifficulty(p.name, p.seed),
     'crowd.inspect': (p) => host.inspectCrowd(p.index),
     'floor.metrics': () => host.metrics(),
-    ...trainingRoutes({ host, services }),
-    ...dataRoutes({ host, services }),
-    ...tournamentRoutes({ host, services }),
+    ...trainingRoutes({ host, services, isLive }),
+    ...dataRoutes({ host, services, isLive }),
+    ...tournamentRoutes({ host, services, isLive }),
   };
 
   async function dispatch<M extends Method>(method: M, rawParams: unknown): Promise<Result<M>> {

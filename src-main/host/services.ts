@@ -1,6 +1,7 @@
 import { ApiError } from '../../src-shared/api';
 import type { Library } from '../store/library';
 import type { TrainingService } from '../training/service';
+import type { TournamentService } from '../tournament/service';
 
 /**
  * What the router reaches besides the session host: each is optional so a host without a library
@@ -11,6 +12,8 @@ export interface RouterServices {
   library?: Library;
   /** the training pool */
   training?: TrainingService;
+  /** strategy tournaments (its progress is pushed by whoever constructs it: host.publish) */
+  tournaments?: TournamentService;
 }
 
 /** The service, or an error saying what is missing. */

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { ApiError, type SessionInfo, type SessionStatus, type PushMessage, type WorkerHealth } from '../../src-shared/api';
-import { SessionConfig, type SessionConfigInput, type Speed } from '../../src-shared/config';
+import { SessionConfig, withMarketShape, type HistoricalMarket, type SessionConfigInput, type Speed } from '../../src-shared/config';
 import type { BullpenEvent, EventType } from '../../src-shared/events';
 import type { FrameBatch } from '../../src-shared/frame';
-import type { Input } from '../../src-shared/inputs';
+import { DeployInput, type Input } from '../../src-shared/inputs';
 import { CrowdInspection, EngineMetrics, type SimQuery } from '../../src-shared/inspect';
 import { ScenarioState } from '../../src-shared/scenario';
 import type { Roster } from '../../src-shared/roster';
-import type { HostToSim, RecordSpec, SimBatch } from '../../src-shared/worker-protocol';
+import type { HistoricalBars, HostToSim, RecordSpec, SimBatch } from '../../src-shared/worker-protocol';
 import { liveView } from './live-view';
 import { Ring } from './ring';
 import { parseSimMessage, type ParsedSimMessage } from './sim-messages';
+import { planDeployment, rosterAfterDeploy } from '../../src-workers/sim/policy-agents';
 
 /** Creates the sim worker (plain Node: node-worker.ts; Electron: the bundled worker path). */
 export type WorkerFactory = () => Worker;
@@ -59,6 +60,12 @@ export interface SessionHostOptions {
   log?: (line: string) => void;
   /** clock, for tests */
   now?: () => number;
+  /**
+   * the bars of a historical session (config.market.kind 'historical'), from the library's cache
+   * (src-main/host/historical-bars.ts); throws an ApiError for a missing series or an empty range.
+   * Without it, historical sessions are refused.
+   */
+  loadBars?: (market: HistoricalMarket) => HistoricalBars;
 }
 
 const RATE_WINDOW_MS = 1000;
@@ -134,7 +141,7 @@ function internal(message: string): ApiError {
  * history, and measures tick/frame/event rates.
  */
 export class SessionHost {
-  private readonly opts: Required<Omit<SessionHostOptions, 'recorder'>> & { recorder: SessionRecorder | null };
+  private readonly opts: Required<Omit<SessionHostOptions, 'recorder' | 'loadBars'>> & { recorder: SessionRecorder | null; loadBars: SessionHostOptions['loadBars'] };
   private run: Run | null = null;
   private lastConfig: SessionConfig | null = null;
   private lastTick = 0;
@@ -164,6 +171,7 @@ export class SessionHost {
       statusIntervalMs: options.statusIntervalMs ?? 500,
       log: options.log ?? ((line: string) => process.stderr.write(`[host] ${line}\n`)),
       now: options.now ?? (() => performance.now()),
+      loadBars: options.loadBars,
     };
     this.recent = new Ring<BullpenEvent>(this.opts.recentEvents);
     const period = Math.max(20, Math.min(250, Math.floor(this.opts.stallTimeoutMs / 4), this.opts.statusIntervalMs));
@@ -263,7 +271,30 @@ export class SessionHost {
     return p;
   }
 
-  private async startNow(config: SessionConfig, origin?: ForkOrigin): Promise<SessionInfo> {
+  /**
+   * A historical session's bars, loaded before anything else happens (a bad series leaves the current
+   * session running); the config gets one symbol per series and the exact range replayed, so its
+   * recording can be replayed from the cache.
+   */
+  private historicalBars(config: SessionConfig): { config: SessionConfig; bars?: HistoricalBars } {
+    const market = config.market;
+    if (market.kind !== 'historical') return { config };
+    const load = this.opts.loadBars;
+    if (!load) throw new ApiError({ code: 'bad_request', message: 'Historical sessions need the library (its market data cache), and this host has none.' });
+    let bars: HistoricalBars;
+    try {
+      bars = load(market);
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      throw internal(`Could not load the historical bars: ${(err as Error).message}`);
+    }
+    const since = bars.ts[0] as number;
+    const until = bars.ts[bars.ts.length - 1] as number;
+    return { config: withMarketShape({ ...config, market: { ...market, since, until } }), bars };
+  }
+
+  private async startNow(requested: SessionConfig, origin?: ForkOrigin): Promise<SessionInfo> {
+    const { config, bars } = this.historicalBars(requested);
     if (this.run) await this.stopNow();
     this.recent.clear();
     this.decisions.clear();
@@ -336,7 +367,7 @@ export class SessionHost {
     } catch (err) {
       this.opts.log(`recording is off: ${(err as Error).message}`);
     }
-    this.post(run, { type: 'init', config, ...(record ? { record } : {}), ...(origin ? { state: origin.state } : {}) });
+    this.post(run, { type: 'init', config, ...(record ? { record } : {}), ...(origin ? { state: origin.state } : {}), ...(bars ? { bars } : {}) });
     const roster = await ready;
     run.roster = roster;
     try {
@@ -517,6 +548,13 @@ export class SessionHost {
         run.tick = Math.max(run.tick, msg.tick);
         if (run.stopWaiter) this.settle(run.stopWaiter, msg.tick, run, 'stop');
         break;
+      case 'ended':
+        // the session ran out of historical data: stopped, not crashed; the floor stays on show
+        run.tick = Math.max(run.tick, msg.tick);
+        this.opts.log(`session ${run.id} ended: ${msg.reason}`);
+        this.endRun(run, 'stopped', null);
+        this.pushStatus();
+        break;
       case 'error':
         this.crash(run, `sim engine error: ${msg.message}`);
         break;
@@ -527,6 +565,8 @@ export class SessionHost {
     const now = this.opts.now();
     run.lastBatchAt = now;
     run.tick = b.toTick;
+    // a trained policy deployed as a desk grew the floor: publish the roster before the frames that show it
+    for (const e of b.events) if (e.type === 'input') this.onDeployApplied(run, e.input);
     run.samples.push({ t: now, ticks: b.toTick - b.fromTick + 1, events: b.events.length });
     this.pruneSamples(run, now);
     const sessionId = run.id;
@@ -594,6 +634,7 @@ export class SessionHost {
     const run = this.run;
     if (!run) throw noSession();
     if (run.health === 'crashed') throw noSession(`The session crashed (${run.error ?? 'unknown error'}); use session.restart.`);
+    if (run.health === 'stopped') throw noSession('The session has ended: its historical data ran out. Start a new one with session.start.');
     if (run.health !== 'running') throw noSession('The session is still starting.');
     return run;
   }
@@ -641,6 +682,22 @@ export class SessionHost {
     this.post(run, { type: 'speed', speed });
     this.pushStatus();
     return this.status();
+  }
+
+  /** The engine applied a deploy input: the same plan on the host's roster (policy-agents.ts), recorded and published. */
+  private onDeployApplied(run: Run, raw: unknown): void {
+    if (!run.roster || (raw as { kind?: unknown } | null)?.kind !== 'deploy') return;
+    const input = DeployInput.safeParse(raw);
+    if (!input.success) return;
+    const plan = planDeployment(input.data, run.roster);
+    if (typeof plan === 'string') return; // the engine refused it too (with an alert)
+    run.roster = rosterAfterDeploy(run.roster, input.data, plan);
+    try {
+      this.opts.recorder?.recordRoster?.(run.id, run.roster);
+    } catch (err) {
+      this.opts.log(`could not record the roster: ${(err as Error).message}`);
+    }
+    this.publish({ push: 'session', info: this.infoOf(run) });
   }
 
   /** Queues an input; resolves with the tick at whose start it applies. */

@@ -75,6 +75,7 @@ export const SimToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('queryResult'), id: int, result: z.unknown() }),
   z.object({ type: z.literal('queryError'), id: int, message: z.string() }),
   z.object({ type: z.literal('stopped'), tick: int.nonnegative() }),
+  z.object({ type: z.literal('ended'), tick: int.nonnegative(), reason: z.string() }),
   z.object({ type: z.literal('error'), message: z.string(), stack: z.string().optional() }),
 ]);
 

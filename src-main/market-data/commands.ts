@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { type BarSeries, type BarSeriesKey, timeframeMs } from '../../src-shared/market-data';
 import { APP_VERSION } from '../host/app-version';
-import { getSeries, listSeries, readBars, upsertSeries, writeBars } from '../store/bars';
+import { getSeries, listSeries, readBars } from '../store/bars';
 import { openLibrary } from '../store/library';
 import { libraryPath } from '../store/paths';
 import { ensureBundled } from './bundled';
 import { ExchangeClient, type ExchangeClientOptions, MarketDataError, listExchanges } from './ccxt-client';
-import { findGaps, formatReport, type ImportMode, importCsvText } from './csv';
+import { formatReport, type ImportMode, importCsvText } from './csv';
 import { writeBarsCsv } from './export';
+import { storeCsvImport } from './store-import';
 import { updateSeries } from './sync';
 
 /**
@@ -235,18 +236,7 @@ export function dataImport(o: ImportOptions, io: DataIO): number {
   const key: BarSeriesKey = { exchange: 'csv', symbol, timeframe: result.timeframe };
   const lib = openDb(o);
   try {
-    const existing = getSeries(lib.db, key);
-    if (existing && existing.source !== 'csv') throw new Error(`a ${existing.source} series ${symbol} ${key.timeframe} exists already; pick another --symbol.`);
-    let added = 0;
-    lib.db.transaction(() => {
-      upsertSeries(lib.db, key, { source: 'csv', name: symbol, calendar: result.calendar, gaps: report.gaps, origin: `imported from ${basename(o.file)}` });
-      added = writeBars(lib.db, key, result.bars).added;
-      if (existing) {
-        const ts = readBars(lib.db, key).map((b) => b.ts);
-        upsertSeries(lib.db, key, { source: 'csv', name: symbol, calendar: result.calendar, gaps: findGaps(ts, timeframeMs(key.timeframe), result.calendar), origin: `imported from ${basename(o.file)}` });
-      }
-    })();
-    const s = getSeries(lib.db, key) as BarSeries;
+    const { series: s, added } = storeCsvImport(lib.db, key, result, basename(o.file));
     io.out(`imported ${result.bars.length} bars (${added} new) as csv ${symbol} ${key.timeframe}; cache: ${describeSeries(s)}.\n`);
     return 0;
   } catch (err) {

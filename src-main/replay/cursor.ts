@@ -1,7 +1,8 @@
 import type { EngineEvent } from '../../src-shared/events';
 import type { Input } from '../../src-shared/inputs';
-import { Engine } from '../../src-workers/sim/engine';
+import { Engine, type EngineOptions } from '../../src-workers/sim/engine';
 import { restore, restoreInto } from '../../src-workers/sim/snapshot';
+import { engineBarsFor } from '../host/historical-bars';
 import type { Library } from '../store/library';
 import { getRecording, keyframeAtOrBefore, readInputs, type RecordingInfo } from '../store/recordings';
 
@@ -16,10 +17,13 @@ export class ReplayCursor {
   private readonly lib: Library;
   private readonly inputs = new Map<number, Input[]>();
   private engine: Engine | null = null;
+  /** a historical recording's bars, reloaded from the cache (src-main/host/historical-bars.ts) */
+  private readonly engineOpts: EngineOptions;
 
   constructor(lib: Library, ref: string) {
     this.lib = lib;
     this.rec = getRecording(lib, ref);
+    this.engineOpts = engineBarsFor(lib.db, this.rec.config);
     for (const r of readInputs(lib, this.rec.id)) {
       const list = this.inputs.get(r.tick);
       if (list) list.push(r.input);
@@ -47,8 +51,8 @@ export class ReplayCursor {
     if (!e || e.tick > target || target - e.tick > this.rec.keyframeEvery) {
       const kf = keyframeAtOrBefore(this.lib, this.rec.id, target);
       // reuse the engine we have (no new allocations: steadier seek times); a fresh one the first time
-      if (kf) e = e ? restoreInto(e, kf.bytes) : restore(kf.bytes, this.rec.config);
-      else if (this.rec.parentId === null && this.rec.firstTick === 0) e = new Engine(this.rec.config);
+      if (kf) e = e ? restoreInto(e, kf.bytes) : restore(kf.bytes, this.rec.config, this.engineOpts);
+      else if (this.rec.parentId === null && this.rec.firstTick === 0) e = new Engine(this.rec.config, this.engineOpts);
       else throw new Error(`Recording ${this.rec.id} has no keyframe at or before tick ${target}.`);
       this.engine = e;
     }

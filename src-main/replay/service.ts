@@ -1,5 +1,5 @@
 import { ApiError } from '../../src-shared/api';
-import { BASE_TICKS_PER_SECOND, type Speed } from '../../src-shared/config';
+import { ticksPerSecond, type Speed } from '../../src-shared/config';
 import type { BullpenEvent, EngineEvent, EventType } from '../../src-shared/events';
 import { allocFrame, type FrameBatch } from '../../src-shared/frame';
 import type { RecordingComparison, RecordingMark, RecordingSummary, ReplayState } from '../../src-shared/recording';
@@ -206,8 +206,9 @@ export class RecordingService {
       if (this.speed === 'max') {
         while (performance.now() - now < MAX_SLICE_MS && c.tick < c.lastTick) stepOne();
       } else {
-        const rate = BASE_TICKS_PER_SECOND * this.speed;
-        this.debt = Math.min(this.debt + ((now - this.lastRun) / 1000) * rate, rate);
+        // a historical recording plays at speed × real bar time, as it ran (src-shared/config.ts)
+        const rate = ticksPerSecond(c.rec.config.market, this.speed);
+        this.debt = Math.min(this.debt + ((now - this.lastRun) / 1000) * rate, Math.max(rate, 1));
         while (this.debt >= 1 && c.tick < c.lastTick && performance.now() - now < MAX_SLICE_MS) {
           stepOne();
           this.debt -= 1;

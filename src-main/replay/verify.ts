@@ -1,6 +1,7 @@
 import type { Input } from '../../src-shared/inputs';
 import { Engine } from '../../src-workers/sim/engine';
 import { restore } from '../../src-workers/sim/snapshot';
+import { engineBarsFor } from '../host/historical-bars';
 import type { Library } from '../store/library';
 import { getRecording, keyframeAtOrBefore, keyframeTicks, readInputs } from '../store/recordings';
 import { advance } from './cursor';
@@ -41,11 +42,12 @@ export function verifyRecording(lib: Library, ref: string, onProgress?: (tick: n
   }
   let from: VerifyReport['from'] = 'seed';
   let e: Engine;
-  if (rec.parentId === null && rec.firstTick === 0) e = new Engine(rec.config);
+  const opts = engineBarsFor(lib.db, rec.config);
+  if (rec.parentId === null && rec.firstTick === 0) e = new Engine(rec.config, opts);
   else {
     const kf = keyframeAtOrBefore(lib, rec.id, rec.firstTick);
     if (!kf) throw new Error(`Recording ${rec.id} is a fork without its fork-point keyframe.`);
-    e = restore(kf.bytes, rec.config);
+    e = restore(kf.bytes, rec.config, opts);
     from = 'fork point';
   }
   let checked = 0;
@@ -55,7 +57,7 @@ export function verifyRecording(lib: Library, ref: string, onProgress?: (tick: n
     advance(e, t, inputs);
     const kf = keyframeAtOrBefore(lib, rec.id, t);
     if (!kf || kf.tick !== t) throw new Error(`keyframe at tick ${t} disappeared while verifying`);
-    const expected = restore(kf.bytes, rec.config).stateHash();
+    const expected = restore(kf.bytes, rec.config, opts).stateHash();
     const actual = e.stateHash();
     checked++;
     if (expected !== actual) {

@@ -185,6 +185,79 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX training_checkpoints_run ON training_checkpoints (run_id, timesteps);
     `,
   },
+  {
+    version: 5,
+    description: 'tournaments: tournaments, entrants with their results, regime breakdowns, equity curves (src-main/store/tournaments.ts, docs/SCHEMA.md)',
+    sql: `
+      CREATE TABLE tournaments (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        spec        TEXT NOT NULL CHECK (json_valid(spec)),
+        mode        TEXT NOT NULL CHECK (mode IN ('isolated', 'shared')),
+        status      TEXT NOT NULL CHECK (status IN ('running', 'completed', 'cancelled', 'failed')),
+        exchange    TEXT NOT NULL,
+        symbol      TEXT NOT NULL,
+        timeframe   TEXT NOT NULL,
+        bars        INTEGER NOT NULL,
+        first_ts    INTEGER,
+        last_ts     INTEGER,
+        periods_per_year REAL NOT NULL,
+        regime_bars TEXT NOT NULL CHECK (json_valid(regime_bars)),
+        created_at  TEXT NOT NULL,
+        ended_at    TEXT,
+        error       TEXT
+      ) STRICT;
+      CREATE INDEX tournaments_created_at ON tournaments (created_at);
+      CREATE TABLE tournament_entrants (
+        tournament_id TEXT NOT NULL REFERENCES tournaments (id) ON DELETE CASCADE,
+        idx           INTEGER NOT NULL,
+        name          TEXT NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('desk', 'policy', 'buy-and-hold', 'random')),
+        ref           TEXT,
+        PRIMARY KEY (tournament_id, idx)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE tournament_results (
+        tournament_id TEXT NOT NULL,
+        idx           INTEGER NOT NULL,
+        rank          INTEGER NOT NULL,
+        total_return  REAL NOT NULL,
+        sharpe        REAL,
+        sharpe_lo     REAL,
+        sharpe_hi     REAL,
+        sortino       REAL,
+        max_drawdown  REAL NOT NULL,
+        calmar        REAL,
+        win_rate      REAL,
+        turnover      REAL NOT NULL,
+        fees_paid     REAL NOT NULL,
+        slippage_paid REAL NOT NULL,
+        trades        INTEGER NOT NULL,
+        exposure      REAL NOT NULL,
+        final_equity  REAL NOT NULL,
+        PRIMARY KEY (tournament_id, idx),
+        FOREIGN KEY (tournament_id, idx) REFERENCES tournament_entrants (tournament_id, idx) ON DELETE CASCADE
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE tournament_regimes (
+        tournament_id TEXT NOT NULL,
+        idx           INTEGER NOT NULL,
+        regime        TEXT NOT NULL CHECK (regime IN ('trending', 'ranging', 'volatile', 'crisis')),
+        bars          INTEGER NOT NULL,
+        total_return  REAL NOT NULL,
+        sharpe        REAL,
+        PRIMARY KEY (tournament_id, idx, regime),
+        FOREIGN KEY (tournament_id, idx) REFERENCES tournament_entrants (tournament_id, idx) ON DELETE CASCADE
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE tournament_equity (
+        tournament_id TEXT NOT NULL,
+        idx           INTEGER NOT NULL,
+        seq           INTEGER NOT NULL,
+        ts            INTEGER NOT NULL,
+        equity        REAL NOT NULL,
+        PRIMARY KEY (tournament_id, idx, seq),
+        FOREIGN KEY (tournament_id, idx) REFERENCES tournament_entrants (tournament_id, idx) ON DELETE CASCADE
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

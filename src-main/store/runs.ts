@@ -145,8 +145,17 @@ export class RunStore {
 
   /** Stores a checkpoint; with `keep`, only the run's `keep` most recent checkpoints are kept. */
   addCheckpoint(runId: string, id: string, timesteps: number, snapshot: unknown, at: string, keep?: number): CheckpointRecord {
+    return this.addCheckpointJson(runId, id, timesteps, json(snapshot), at, keep);
+  }
+
+  /**
+   * `addCheckpoint` with the snapshot already serialised (the training worker does it off the host's
+   * thread: a checkpoint with its optimiser state is ~1 MB of JSON). Must be a JSON object.
+   */
+  addCheckpointJson(runId: string, id: string, timesteps: number, snapshotJson: string, at: string, keep?: number): CheckpointRecord {
+    if (!snapshotJson.startsWith('{')) throw new Error(`checkpoint ${id}: the snapshot is not a JSON object`);
     this.db.transaction(() => {
-      this.db.prepare(`INSERT INTO training_checkpoints (id, run_id, timesteps, created_at, snapshot) VALUES (?, ?, ?, ?, ?)`).run(id, runId, timesteps, at, json(snapshot));
+      this.db.prepare(`INSERT INTO training_checkpoints (id, run_id, timesteps, created_at, snapshot) VALUES (?, ?, ?, ?, ?)`).run(id, runId, timesteps, at, snapshotJson);
       if (keep !== undefined) {
         this.db
           .prepare(

@@ -28,6 +28,11 @@ export interface TrainingServiceOptions {
   /** checkpoints kept per run, most recent first (default 10; a snapshot is ~0.1–1 MB of JSON) */
   keepCheckpoints?: number;
   now?: () => Date;
+  /**
+   * The app (not the CLI): runs the library still shows as queued or running were cut off when the
+   * app last ended, so they are marked failed ("interrupted") when the service starts.
+   */
+  recoverInterrupted?: boolean;
 }
 
 export interface StartOptions {
@@ -59,6 +64,7 @@ export class TrainingService {
     this.store = opts.store;
     this.now = opts.now ?? (() => new Date());
     this.keep = opts.keepCheckpoints ?? 10;
+    if (opts.recoverInterrupted) this.store.failInterrupted(this.now().toISOString());
     const threads = opts.maxThreads ?? 2;
     this.pool = new Piscina<TrainTask, TrainResult>({
       filename: opts.workerFilename ?? fileURLToPath(TS_TASK_ENTRY_URL),
@@ -137,7 +143,7 @@ export class TrainingService {
           for (const l of this.listeners) l(id, p);
         } else {
           const cid = randomUUID();
-          this.store.addCheckpoint(id, cid, msg.timesteps, msg.snapshot, this.now().toISOString(), this.keep);
+          this.store.addCheckpointJson(id, cid, msg.timesteps, msg.snapshotJson, this.now().toISOString(), this.keep);
           opts.onCheckpoint?.({ id: cid, timesteps: msg.timesteps });
         }
       } catch (err) {

@@ -6,8 +6,12 @@ import { APP_VERSION } from '../host/app-version';
 import { nodeWorkerFactory } from '../host/node-worker';
 import { createRouter } from '../host/router';
 import { SessionHost } from '../host/session-host';
+import { libraryBarLoader } from '../host/historical-bars';
 import { openLibrary, type Library } from '../store/library';
 import { Recorder } from '../store/recorder';
+import { RunStore } from '../store/runs';
+import { TrainingService } from '../training/service';
+import { TournamentService } from '../tournament/service';
 import { RecordingService } from '../replay/service';
 import { dataDir, libraryPath } from '../store/paths';
 import { startWebServer, type WebServer } from './server';
@@ -42,7 +46,7 @@ export async function serve(opts: ServeOptions = {}): Promise<Serving> {
   const library = openLibrary(dbPath, { appVersion: APP_VERSION });
   // every session is recorded (docs/SCHEMA.md); sessions cut off last time are marked interrupted here
   const recorder = new Recorder(library);
-  const host = new SessionHost({ workerFactory: nodeWorkerFactory(), recorder, appVersion: APP_VERSION });
+  const host = new SessionHost({ workerFactory: nodeWorkerFactory(), recorder, appVersion: APP_VERSION, loadBars: libraryBarLoader(() => library.db) });
   const appInfo: AppInfo = {
     name: 'Bullpen',
     version: APP_VERSION,
@@ -50,12 +54,19 @@ export async function serve(opts: ServeOptions = {}): Promise<Serving> {
     dataDir: opts.db ? dirname(dbPath) : dataDir(),
     dbPath,
   };
-  const router = createRouter(host, appInfo, new RecordingService(library, host));
+  // training runs in its own worker pool, stored in the same library (docs/RL.md)
+  const training = new TrainingService({ store: new RunStore(library.db), recoverInterrupted: true });
+  // strategy tournaments: their own pool; progress is pushed to every client (docs/TOURNAMENTS.md)
+  const tournaments = new TournamentService({ library });
+  tournaments.subscribe((msg) => host.publish(msg));
+  const router = createRouter(host, appInfo, new RecordingService(library, host), { library, training, tournaments });
   let server: WebServer | null = null;
   try {
     await host.start({ seed: opts.seed ?? 1, ...(opts.crowd !== undefined ? { crowd: opts.crowd } : {}) });
     server = await startWebServer({ host, router, rendererDir: opts.rendererDir ?? DEFAULT_RENDERER_DIR, port: opts.port ?? 0 });
   } catch (err) {
+    await training.close();
+    await tournaments.close();
     await host.dispose();
     recorder.close();
     library.close();
@@ -70,6 +81,8 @@ export async function serve(opts: ServeOptions = {}): Promise<Serving> {
     close: () =>
       (closing ??= (async () => {
         await srv.close();
+        await training.close();
+        await tournaments.close();
         await host.dispose();
         recorder.close();
         library.close();

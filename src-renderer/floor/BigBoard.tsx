@@ -8,6 +8,7 @@ import { useReplay } from '../store/replay';
 import { useFloor } from '../store';
 import type { FloorLayout } from './layout';
 import { BUY_HEX, REGIME_HEX, REGIME_LABEL, SELL_HEX } from './palette';
+import { stressState } from './stress';
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 const MONO = 'ui-monospace, "SF Mono", "Cascadia Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace';
@@ -15,10 +16,13 @@ const REDRAW_S = 0.25;
 /** texture pixels per board drawing unit */
 const BOARD_PX = 0.5;
 const SPARK_POINTS = 160;
+const FRAME_HEX = '#1a2336';
 
 /**
- * The big board on the back wall: one canvas texture, redrawn 4× a second from the frame holder:
- * symbol, last price, % change since the open, regime, sentiment gauge and a price sparkline.
+ * The big board on the back wall: one canvas texture, redrawn 4× a second from the frame holder
+ * (only when something changed): symbol, last price, % change since the open, regime, sentiment
+ * gauge and a price sparkline. On a recent critical alert (floor/stress.ts) the headline strip
+ * shows the alert and flashes red, and the board's frame pulses red (a material colour: no redraw).
  */
 export function BigBoard({ roster, layout }: { roster: Roster; layout: FloorLayout }) {
   const built = useMemo(() => {
@@ -39,12 +43,12 @@ export function BigBoard({ roster, layout }: { roster: Roster; layout: FloorLayo
     screen.name = 'big-board';
     const frame = new Mesh(
       new BoxGeometry(layout.board.width + 0.8, layout.board.height + 0.8, 0.4),
-      new MeshBasicMaterial({ color: '#1a2336' }),
+      new MeshBasicMaterial({ color: FRAME_HEX }),
     );
     frame.position.set(layout.board.x, layout.board.y, layout.board.z - 0.25);
     screen.raycast = () => {};
     frame.raycast = () => {};
-    return { canvas, tex, screen, frame };
+    return { canvas, tex, screen, frame, frameMat: frame.material };
   }, [layout]);
 
   useEffect(
@@ -62,16 +66,27 @@ export function BigBoard({ roster, layout }: { roster: Roster; layout: FloorLayo
   const spark = useMemo(() => new Float64Array(SPARK_POINTS), []);
   const acc = useRef(REDRAW_S);
   const lastKey = useRef('');
-  useFrame((_, delta) => {
+  const flashOn = useRef(false);
+  const framePulse = useRef(false);
+  useFrame((state, delta) => {
+    const alert = stressState.alertFlash;
+    if (alert !== null) {
+      framePulse.current = true;
+      built.frameMat.color.setRGB(0.1 + 0.5 * Math.abs(Math.sin(state.clock.elapsedTime * 6)), 0.05, 0.07);
+    } else if (framePulse.current) {
+      framePulse.current = false;
+      built.frameMat.color.set(FRAME_HEX);
+    }
     acc.current += delta;
     if (acc.current < REDRAW_S) return;
     acc.current = 0;
+    if (alert !== null) flashOn.current = !flashOn.current;
     // nothing new (paused, or no batch since the last redraw): keep the texture as it is
     const st = useFloor.getState();
-    const key = `${frames.version}|${st.tick}|${st.status?.paused}|${st.status?.speed}|${st.status?.health}`;
+    const key = `${frames.version}|${st.tick}|${st.status?.paused}|${st.status?.speed}|${st.status?.health}|${alert}|${alert !== null && flashOn.current}`;
     if (key === lastKey.current) return;
     lastKey.current = key;
-    draw(built.canvas, roster, spark);
+    draw(built.canvas, roster, spark, alert, flashOn.current);
     built.tex.needsUpdate = true;
   });
 
@@ -90,7 +105,7 @@ function fitFont(g: CanvasRenderingContext2D, text: string, weight: number, size
   if (w > maxW && w > 0) g.font = `${weight} ${Math.max(8, Math.floor((size * maxW) / w))}px ${family}`;
 }
 
-function draw(canvas: HTMLCanvasElement, roster: Roster, spark: Float64Array): void {
+function draw(canvas: HTMLCanvasElement, roster: Roster, spark: Float64Array, alert: string | null, flashOn: boolean): void {
   const g = canvas.getContext('2d');
   if (!g) return;
   const W = canvas.width / BOARD_PX;
@@ -106,17 +121,18 @@ function draw(canvas: HTMLCanvasElement, roster: Roster, spark: Float64Array): v
   g.fillStyle = bg;
   g.fillRect(0, 0, W, H);
 
-  // header
+  // header (the headline strip: on a critical alert it shows the alert, flashing red)
   const headH = Math.round(H * 0.11);
-  g.fillStyle = '#111c31';
+  g.fillStyle = alert !== null ? (flashOn ? '#8a0f1c' : '#3a0a12') : '#111c31';
   g.fillRect(0, 0, W, headH);
-  g.fillStyle = '#ffd166';
+  g.fillStyle = alert !== null ? SELL_HEX : '#ffd166';
   g.fillRect(0, headH - 4, W, 4);
   g.textBaseline = 'middle';
-  g.font = `800 ${Math.round(headH * 0.5)}px ${FONT}`;
   g.fillStyle = '#f2f6ff';
   g.textAlign = 'left';
-  g.fillText('BULLPEN  ·  MARKET BOARD', 40, headH / 2);
+  if (alert !== null) fitFont(g, `⚠ ${alert.toUpperCase()}`, 800, Math.round(headH * 0.42), FONT, W * 0.6);
+  else g.font = `800 ${Math.round(headH * 0.5)}px ${FONT}`;
+  g.fillText(alert !== null ? `⚠ ${alert.toUpperCase()}` : 'BULLPEN  ·  MARKET BOARD', 40, headH / 2);
   const status = st.status;
   // a recording is shown (ui/ReplayBar.tsx): its speed and state, not the live session's
   const rep = useReplay.getState().open;
@@ -125,11 +141,11 @@ function draw(canvas: HTMLCanvasElement, roster: Roster, spark: Float64Array): v
     : [
         `TICK ${st.tick}`,
         `SPEED ${fmtSpeed(status?.speed)}`,
-        status?.health === 'crashed' ? 'WORKER CRASHED' : status?.paused ? 'PAUSED' : status ? 'LIVE' : '—',
+        status?.health === 'crashed' ? 'WORKER CRASHED' : status?.health === 'stopped' ? 'ENDED' : status?.paused ? 'PAUSED' : status ? 'LIVE' : '—',
       ].join('   ·   ');
   g.font = `600 ${Math.round(headH * 0.36)}px ${MONO}`;
   g.textAlign = 'right';
-  g.fillStyle = rep ? '#ffb347' : status?.health === 'crashed' ? SELL_HEX : status?.paused ? '#ffd166' : '#9fb4d8';
+  g.fillStyle = rep ? '#ffb347' : status?.health === 'crashed' ? SELL_HEX : status?.paused || status?.health === 'stopped' ? '#ffd166' : '#9fb4d8';
   g.fillText(right, W - 40, headH / 2);
 
   const S = roster.symbols.length;

@@ -57,8 +57,13 @@ export function Crowd({ roster, layout }: { roster: Roster; layout: FloorLayout 
     [],
   );
 
+  // keyed on the crowd's positions, not the roster: a roster that only gains desks or agents keeps
+  // the layout's crowd array (layout.ts), so the 10,000 instances are not rebuilt
+  const crowdXZ = layout.crowd;
+  const crowdTypes = layout.crowdTypes;
+  const crowdScale = layout.crowdScale;
   const { mesh, action } = useMemo(() => {
-    const n = roster.crowdTypes.length;
+    const n = crowdTypes.length;
     const cap = Math.max(1, n);
     const geo = crowdGeometry(n);
     const action = new InstancedBufferAttribute(new Int8Array(cap), 1);
@@ -69,9 +74,9 @@ export function Crowd({ roster, layout }: { roster: Roster; layout: FloorLayout 
     const dummy = new Object3D();
     const c = new Color();
     for (let i = 0; i < n; i++) {
-      const t = roster.crowdTypes[i] ?? 0;
-      const s = layout.crowdScale * (0.88 + 0.24 * hash(i));
-      dummy.position.set(layout.crowd[i * 2] ?? 0, -PIT_DEPTH, layout.crowd[i * 2 + 1] ?? 0);
+      const t = crowdTypes[i] ?? 0;
+      const s = crowdScale * (0.88 + 0.24 * hash(i));
+      dummy.position.set(crowdXZ[i * 2] ?? 0, -PIT_DEPTH, crowdXZ[i * 2 + 1] ?? 0);
       dummy.rotation.set(0, hash(i + 7) * Math.PI * 2, 0);
       dummy.scale.set(s, s, s);
       dummy.updateMatrix();
@@ -91,7 +96,7 @@ export function Crowd({ roster, layout }: { roster: Roster; layout: FloorLayout 
       renderStats.crowdCallsThisFrame++;
     };
     return { mesh, action };
-  }, [roster, layout, uniforms]);
+  }, [crowdXZ, crowdTypes, crowdScale, uniforms]);
 
   useEffect(() => {
     renderStats.crowdMeshes = 1;

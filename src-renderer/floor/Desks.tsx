@@ -23,7 +23,7 @@ import { frames } from '../frames';
 import { useFloor } from '../store';
 import { DESK_SCALE, type FloorLayout } from './layout';
 import { glowMaterial } from './materials';
-import { BUY, HALT, HOLD, ROLE_COLORS, SELL } from './palette';
+import { BUY, HALT, HOLD, POLICY, POLICY_ALT, ROLE_COLORS, SELL } from './palette';
 import { renderStats } from './stats';
 
 /** Body height of each role's silhouette (feet at y = 0), before posture. */
@@ -174,6 +174,24 @@ export function Desks({ roster, layout }: { roster: Roster; layout: FloorLayout 
     pads.instanceMatrix.needsUpdate = true;
     monitors.instanceMatrix.needsUpdate = true;
 
+    // deployed trained policies (roster.agents[i].policy): a spinning holographic octahedron for a
+    // head (their sphere head is shrunk away) and a hologram-coloured floor ring
+    const policyList = roster.agents.filter((a) => a.policy !== undefined).map((a) => a.index);
+    const policyHeads = new InstancedMesh(
+      new OctahedronGeometry(0.3, 0),
+      new MeshBasicMaterial({ toneMapped: false, transparent: true, opacity: 0.92 }),
+      Math.max(1, policyList.length),
+    );
+    policyHeads.name = 'policy-heads';
+    policyHeads.userData.agents = policyList;
+    for (let k = 0; k < Math.max(1, policyList.length); k++) policyHeads.setColorAt(k, POLICY);
+    setInstanceCount(policyHeads, policyList.length);
+    const isPolicy = new Uint8Array(A);
+    for (const i of policyList) {
+      isPolicy[i] = 1;
+      pads.setColorAt(i, POLICY);
+    }
+
     // desks: table tops, front panels and a status strip along the front edge
     const tables = new InstancedMesh(new BoxGeometry(5.3, 0.1, 1.25), glowMaterial(0.05, { color: '#1c2638', roughness: 0.35, metalness: 0.4 }), Math.max(1, D));
     tables.name = 'desk-tops';
@@ -225,7 +243,7 @@ export function Desks({ roster, layout }: { roster: Roster; layout: FloorLayout 
     const roleOf = new Uint8Array(A);
     for (const a of roster.agents) roleOf[a.index] = ROLES.indexOf(a.role);
 
-    return { bodies, byRole, slotInRole, heads, pads, markers, monitors, tables, panels, strips, ring, anim, roleOf };
+    return { bodies, byRole, slotInRole, heads, pads, markers, monitors, tables, panels, strips, ring, anim, roleOf, policyHeads, policyList, isPolicy, animated: [...bodies, heads, markers, monitors, policyHeads] };
   }, [roster, layout]);
 
   useEffect(() => {
@@ -233,7 +251,7 @@ export function Desks({ roster, layout }: { roster: Roster; layout: FloorLayout 
     const b = built;
     return () => {
       renderStats.featuredAgents = 0;
-      for (const m of [...b.bodies, b.heads, b.pads, b.markers, b.monitors, b.tables, b.panels, b.strips, b.ring]) disposeMesh(m);
+      for (const m of [...b.bodies, b.heads, b.pads, b.markers, b.monitors, b.tables, b.panels, b.strips, b.ring, b.policyHeads]) disposeMesh(m);
     };
   }, [built, roster]);
 
@@ -241,7 +259,8 @@ export function Desks({ roster, layout }: { roster: Roster; layout: FloorLayout 
   const deskAcc = useMemo(() => new Float32Array(roster.desks.length * 3), [roster]);
 
   useFrame((state, delta) => {
-    const { anim, bodies, slotInRole, heads, markers, monitors, strips, roleOf, ring } = built;
+    const { anim, bodies, slotInRole, heads, markers, monitors, strips, roleOf, ring, isPolicy, policyHeads, animated } = built;
+    let policySlot = 0;
     const A = roster.agents.length;
     const b = frames.batch;
     const cols = b && b.latest.agents.action.length === A ? b.latest.agents : null;
@@ -311,8 +330,21 @@ export function Desks({ roster, layout }: { roster: Roster; layout: FloorLayout 
       const hx = p.x + Math.sin(p.yaw) * hz;
       const hzw = p.z + Math.cos(p.yaw) * hz;
       dummy.position.set(hx, hy, hzw);
-      dummy.rotation.set(0, p.yaw, 0);
-      dummy.scale.set(s, s, s);
+      if (isPolicy[i] === 1) {
+        dummy.rotation.set(0, time * 1.4 + i, 0);
+        dummy.scale.set(s, s * 1.25, s);
+        dummy.updateMatrix();
+        policyHeads.setMatrixAt(policySlot, dummy.matrix);
+        const shimmer = 0.5 + 0.5 * Math.sin(time * 2.2 + i);
+        c.copy(POLICY).lerp(POLICY_ALT, shimmer);
+        if (halted) c.multiplyScalar(0.35);
+        policyHeads.setColorAt(policySlot, c);
+        policySlot++;
+        dummy.scale.setScalar(1e-4);
+      } else {
+        dummy.rotation.set(0, p.yaw, 0);
+        dummy.scale.set(s, s, s);
+      }
       dummy.updateMatrix();
       heads.setMatrixAt(i, dummy.matrix);
       if (halted) heads.setColorAt(i, c.copy(ROLE_COLORS[r] ?? HOLD).multiplyScalar(0.35));
@@ -338,7 +370,7 @@ export function Desks({ roster, layout }: { roster: Roster; layout: FloorLayout 
         deskAcc[di + 2] = (deskAcc[di + 2] ?? 0) + (halted ? 1 : 0);
       }
     }
-    for (const m of [...bodies, heads, markers, monitors]) {
+    for (const m of animated) {
       m.instanceMatrix.needsUpdate = true;
       if (m.instanceColor) m.instanceColor.needsUpdate = true;
     }
@@ -387,6 +419,17 @@ export function Desks({ roster, layout }: { roster: Roster; layout: FloorLayout 
     e.stopPropagation();
     if (e.instanceId !== undefined && e.instanceId < roster.agents.length) select(e.instanceId);
   };
+  const onPolicyHead = (e: ThreeEvent<MouseEvent>) => {
+    e.stopPropagation();
+    const agent = e.instanceId === undefined ? undefined : built.policyList[e.instanceId];
+    if (agent !== undefined) select(agent);
+  };
+  const onPolicyHeadHover = (e: ThreeEvent<PointerEvent>) => {
+    e.stopPropagation();
+    const agent = e.instanceId === undefined ? undefined : built.policyList[e.instanceId];
+    hover(agent ?? null);
+    document.body.style.cursor = 'pointer';
+  };
   const onHeadHover = (e: ThreeEvent<PointerEvent>) => {
     e.stopPropagation();
     hover(e.instanceId ?? null);
@@ -399,6 +442,7 @@ export function Desks({ roster, layout }: { roster: Roster; layout: FloorLayout 
         <primitive key={m.uuid} object={m} onClick={onBody(r)} onPointerMove={onBodyHover(r)} onPointerOut={onOut} />
       ))}
       <primitive object={built.heads} onClick={onHead} onPointerMove={onHeadHover} onPointerOut={onOut} />
+      <primitive object={built.policyHeads} onClick={onPolicyHead} onPointerMove={onPolicyHeadHover} onPointerOut={onOut} />
       <primitive object={built.pads} />
       <primitive object={built.markers} />
       <primitive object={built.monitors} />

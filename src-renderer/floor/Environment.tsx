@@ -1,6 +1,10 @@
-import { useEffect, useMemo } from 'react';
-import { useFrame } from '@react-three/fiber';
+import { useEffect, useMemo, useRef } from 'react';
+import { useFrame, useThree } from '@react-three/fiber';
 import {
+  AmbientLight,
+  DirectionalLight,
+  Fog,
+  HemisphereLight,
   CircleGeometry,
   Color,
   CylinderGeometry,
@@ -15,6 +19,10 @@ import { frames } from '../frames';
 import type { FloorLayout } from './layout';
 import { PIT_DEPTH } from './Crowd';
 import { BUY, HOLD, SELL } from './palette';
+import { stressState } from './stress';
+
+/** The floor's background (also the fog's colour when calm). */
+export const BG = '#070b14';
 
 /**
  * Static architecture: the floor, the sunken pit with a glowing rim (its colour follows the average
@@ -81,7 +89,10 @@ export function Environment({ layout }: { layout: FloorLayout }) {
     }
     const mag = Math.min(1, Math.abs(mood) * 30);
     tmp.t.copy(HOLD).multiplyScalar(0.6).lerp(mood >= 0 ? BUY : SELL, mag);
-    tmp.t.multiplyScalar(0.85 + 0.15 * Math.sin(state.clock.elapsedTime * 2));
+    // under stress the rim turns to a red alarm pulse
+    const stress = stressState.level;
+    if (stress > 0.2) tmp.t.lerp(SELL, Math.min(1, (stress - 0.2) * 1.6));
+    tmp.t.multiplyScalar(0.85 + 0.15 * Math.sin(state.clock.elapsedTime * (2 + 6 * stress)));
     built.rimMat.color.lerp(tmp.t, 1 - Math.exp(-delta * 3));
   });
 
@@ -94,14 +105,67 @@ export function Environment({ layout }: { layout: FloorLayout }) {
   );
 }
 
+const CALM = {
+  key: new Color('#ffffff'),
+  fill: new Color('#7aa2ff'),
+  sky: new Color('#8fa8ff'),
+  ambient: new Color('#9fb0d0'),
+  bg: new Color(BG),
+};
+const ALARM = {
+  key: new Color('#9db4ff'),
+  fill: new Color('#ff3b30'),
+  sky: new Color('#ff5a4a'),
+  ambient: new Color('#ff7a45'),
+  bg: new Color('#1c070b'),
+};
+
+/**
+ * The lights. Calm is the usual look; as the room's stress rises (floor/stress.ts) the key light
+ * cools and dims, a red/amber tint creeps into the sky, ambient and fill lights, and the background
+ * and fog darken toward red. Same lights throughout (only colours and intensities change): adding
+ * or removing a light would recompile every lit shader.
+ */
 export function Lights({ layout }: { layout: FloorLayout }) {
   const e = layout.extent;
+  const key = useRef<DirectionalLight>(null);
+  const fill = useRef<DirectionalLight>(null);
+  const hemi = useRef<HemisphereLight>(null);
+  const amb = useRef<AmbientLight>(null);
+  const scene = useThree((s) => s.scene);
+  const shown = useRef(-1);
+  useFrame(() => {
+    const s = stressState.level;
+    // quantised: nothing to do while the level holds still
+    const q = Math.round(s * 200) / 200;
+    if (q === shown.current) return;
+    shown.current = q;
+    const k = Math.min(1, q * 1.15);
+    if (key.current) {
+      key.current.color.copy(CALM.key).lerp(ALARM.key, k);
+      key.current.intensity = 1.6 - 0.75 * k;
+    }
+    if (fill.current) {
+      fill.current.color.copy(CALM.fill).lerp(ALARM.fill, k);
+      fill.current.intensity = 0.5 + 0.9 * k;
+    }
+    if (hemi.current) {
+      hemi.current.color.copy(CALM.sky).lerp(ALARM.sky, k * 0.8);
+      hemi.current.intensity = 0.9 - 0.3 * k;
+    }
+    if (amb.current) {
+      amb.current.color.copy(CALM.ambient).lerp(ALARM.ambient, k * 0.9);
+      amb.current.intensity = 0.25 + 0.15 * k;
+    }
+    if (scene.background instanceof Color) scene.background.copy(CALM.bg).lerp(ALARM.bg, k);
+    if (scene.fog instanceof Fog) scene.fog.color.copy(CALM.bg).lerp(ALARM.bg, k);
+  });
   return (
     <>
-      <hemisphereLight args={['#8fa8ff', '#0a0f1a', 0.9]} />
-      <ambientLight intensity={0.25} color="#9fb0d0" />
-      <directionalLight position={[e * 0.4, e * 1.2, e * 0.8]} intensity={1.6} color="#ffffff" />
-      <directionalLight position={[-e * 0.8, e * 0.6, -e * 0.4]} intensity={0.5} color="#7aa2ff" />
+      <hemisphereLight ref={hemi} args={['#8fa8ff', '#0a0f1a', 0.9]} />
+      <ambientLight ref={amb} intensity={0.25} color="#9fb0d0" />
+      <directionalLight ref={key} position={[e * 0.4, e * 1.2, e * 0.8]} intensity={1.6} color="#ffffff" />
+      <directionalLight ref={fill} position={[-e * 0.8, e * 0.6, -e * 0.4]} intensity={0.5} color="#7aa2ff" />
       <pointLight position={[0, layout.board.y, layout.board.z + 6]} intensity={60} distance={e * 1.5} decay={1.6} color="#ffd9a0" />
     </>
   );

@@ -1,4 +1,4 @@
-import { Component, useEffect, useMemo, type ReactNode } from 'react';
+import { Component, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Canvas, useFrame, useThree } from '@react-three/fiber';
 import { ACESFilmicToneMapping, Color, Fog } from 'three';
 import type { Roster } from '../../src-shared/roster';
@@ -7,15 +7,15 @@ import { BigBoard } from './BigBoard';
 import { CameraRig } from './CameraRig';
 import { Crowd } from './Crowd';
 import { Desks } from './Desks';
-import { Environment, Lights } from './Environment';
+import { BG, Environment, Lights } from './Environment';
 import { clickTargetOf } from './anchors';
 import { FrameTiming, Inspect } from './Inspect';
 import { Labels } from './Labels';
 import { computeLayout, type FloorLayout } from './layout';
 import { renderStats, statsHooks } from './stats';
+import { Stress } from './Stress';
 import { Towers } from './Towers';
-
-const BG = '#070b14';
+import { VoteLines } from './VoteLines';
 
 /**
  * Software GL (SwiftShader, llvmpipe) draws every pixel on the CPU: skip MSAA and high-DPI there so
@@ -98,8 +98,36 @@ function FrameStats() {
   return null;
 }
 
+/** After a first floor frame is drawn, how long to wait before mounting the rest (ms); without host data, after the first render. */
+const SECOND_WAVE_AFTER_MS = 50;
+const SECOND_WAVE_NO_DATA_MS = 1500;
+
+/**
+ * true once the floor's first frame is on screen: the board, the name tags, the vote lines and the
+ * alarm beacons mount then, so their shaders, atlas and canvas are not on the path to the first
+ * frame (on software GL each shader program costs a noticeable part of a second to link).
+ */
+function useSecondWave(): boolean {
+  const [ready, setReady] = useState(false);
+  useFrame(() => {
+    if (ready) return;
+    const s = renderStats;
+    const now = Date.now();
+    if ((s.firstFrameAt !== null && now - s.firstFrameAt >= SECOND_WAVE_AFTER_MS) || (s.firstRenderAt !== null && now - s.firstRenderAt >= SECOND_WAVE_NO_DATA_MS)) setReady(true);
+  });
+  return ready;
+}
+
 function SceneContents({ roster }: { roster: Roster }) {
-  const layout: FloorLayout = useMemo(() => computeLayout(roster), [roster]);
+  const secondWave = useSecondWave();
+  // a roster that grows while the session runs (a policy deployed as a new desk) keeps the crowd's
+  // positions (and so its 10,000-instance buffers) when the crowd itself did not change
+  const prev = useRef<FloorLayout | null>(null);
+  const layout: FloorLayout = useMemo(() => {
+    const l = computeLayout(roster, prev.current);
+    prev.current = l;
+    return l;
+  }, [roster]);
   const scene = useThree((s) => s.scene);
   useEffect(() => {
     performance.mark('bullpen:scene-built');
@@ -117,9 +145,15 @@ function SceneContents({ roster }: { roster: Roster }) {
       <Crowd roster={roster} layout={layout} />
       <Desks roster={roster} layout={layout} />
       <Towers roster={roster} layout={layout} />
-      <BigBoard roster={roster} layout={layout} />
-      <Labels roster={roster} layout={layout} />
       <Inspect roster={roster} layout={layout} />
+      {secondWave ? (
+        <>
+          <BigBoard roster={roster} layout={layout} />
+          <Labels roster={roster} layout={layout} />
+          <VoteLines roster={roster} layout={layout} />
+          <Stress roster={roster} layout={layout} />
+        </>
+      ) : null}
       <CameraRig layout={layout} />
     </>
   );

@@ -15,7 +15,7 @@ import {
 import type { Roster } from '../../src-shared/roster';
 import { useFloor } from '../store';
 import { DESK_SCALE, type FloorLayout } from './layout';
-import { agentDisplay, ROLE_HEX, ROLE_SHORT } from './palette';
+import { agentDisplay, POLICY_HEX, ROLE_HEX, ROLE_SHORT } from './palette';
 
 /**
  * All name tags (agents, desks, symbols) as ONE instanced, camera-facing quad mesh sampling one
@@ -196,14 +196,15 @@ export function Labels({ roster, layout }: { roster: Roster; layout: FloorLayout
     for (const a of roster.agents) {
       const p = layout.agents[a.index];
       if (!p) continue;
-      const color = ROLE_HEX[a.role] ?? '#9aa5b8';
+      // a deployed trained policy: hologram colour and an "RL" tag with its checkpoint's label
+      const color = a.policy ? POLICY_HEX : (ROLE_HEX[a.role] ?? '#9aa5b8');
       // above the action arrows; neighbours alternate heights so their tags overlap less
       const y = (3.3 + (p.slot % 2) * 0.45) * DESK_SCALE;
       const deskName = roster.desks[a.desk]?.name;
       const disp = agentDisplay(a, deskName);
-      const sub = disp.isRole ? (deskName ?? '') : ROLE_SHORT[a.role];
+      const sub = a.policy ? `RL · ${a.policy.label}` : disp.isRole ? (deskName ?? '') : ROLE_SHORT[a.role];
       out.push({ kind: 'agent', title: disp.title, sub, color, x: p.x, y, z: p.z, agent: a.index });
-      out.push({ kind: 'agentShort', title: disp.short, sub: '', color, x: p.x, y, z: p.z, agent: a.index });
+      out.push({ kind: 'agentShort', title: a.policy ? `RL ${disp.short}` : disp.short, sub: '', color, x: p.x, y, z: p.z, agent: a.index });
     }
     for (const d of roster.desks) {
       const p = layout.desks[d.index];

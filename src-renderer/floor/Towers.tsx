@@ -97,7 +97,9 @@ export function Towers({ roster, layout }: { roster: Roster; layout: FloorLayout
     const { dummy, c } = tmp;
     const time = state.clock.elapsedTime;
     const { blocks, beacons } = built;
-    layout.towers.forEach((t, i) => {
+    for (let i = 0; i < layout.towers.length; i++) {
+      const t = layout.towers[i];
+      if (!t) continue;
       const s = t.symbol;
       if (sym) {
         const bidT = ((sym.bidSize[s] ?? 0) / anim.maxSize) * (MAX_H / 2);
@@ -137,7 +139,7 @@ export function Towers({ roster, layout }: { roster: Roster; layout: FloorLayout
       else c.setRGB(0.45, 0.5, 0.6).lerp(SELL, mag);
       c.multiplyScalar(0.8 + vol * 0.9);
       beacons.setColorAt(i, c);
-    });
+    }
     blocks.instanceMatrix.needsUpdate = true;
     beacons.instanceMatrix.needsUpdate = true;
     if (beacons.instanceColor) beacons.instanceColor.needsUpdate = true;

@@ -28,6 +28,8 @@ export interface FloorLayout {
   /** crowd instance size (1 = default scale) */
   crowdScale: number;
   crowd: Float32Array; // x,z pairs
+  /** the crowd's types (a copy of roster.crowdTypes): a later layout with the same crowd reuses `crowd` */
+  crowdTypes: Uint8Array;
   desks: DeskPlace[];
   agents: AgentPlace[];
   towers: { x: number; z: number; symbol: number; venue: number }[];
@@ -48,16 +50,37 @@ function fract(x: number): number {
   return x - Math.floor(x);
 }
 
-export function computeLayout(roster: Roster): FloorLayout {
+function sameCrowd(a: Uint8Array, b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * `prev`: the layout shown so far. When the roster changed but its crowd did not (desks or agents
+ * were added while the session runs), the crowd's positions are kept — the same array, so the
+ * crowd's instance buffers are not rebuilt — and the desks' arc is laid out again around the pit.
+ */
+export function computeLayout(roster: Roster, prev: FloorLayout | null = null): FloorLayout {
   const n = roster.crowdTypes.length;
   const pitRadius = 6 + 0.1 * Math.sqrt(n);
   const pitInner = 1.6;
   // area per trader → instance spacing; default crowd (2000) gives scale 1
   const spacing = Math.sqrt((Math.PI * (pitRadius ** 2 - pitInner ** 2)) / Math.max(1, n));
   const crowdScale = Math.min(1.25, Math.max(0.35, spacing / 0.5));
+  const reuse = prev !== null && sameCrowd(prev.crowdTypes, roster.crowdTypes);
+  const crowd = reuse ? prev.crowd : crowdPositions(roster, pitRadius, pitInner);
+  const crowdTypes = reuse ? prev.crowdTypes : Uint8Array.from(roster.crowdTypes);
 
-  // crowd: one wedge per crowd type, sized by its share; positions filled with a low-discrepancy
-  // sequence so density is even without overlaps piling up
+  return placeRest(roster, { pitRadius, pitInner, crowdScale, crowd, crowdTypes });
+}
+
+/**
+ * The crowd: one wedge per crowd type, sized by its share; positions filled with a low-discrepancy
+ * sequence so density is even without overlaps piling up.
+ */
+function crowdPositions(roster: Roster, pitRadius: number, pitInner: number): Float32Array {
+  const n = roster.crowdTypes.length;
   const counts = [0, 0, 0, 0];
   for (const t of roster.crowdTypes) counts[t] = (counts[t] ?? 0) + 1;
   const wedgeStart: number[] = [];
@@ -82,6 +105,14 @@ export function computeLayout(roster: Roster): FloorLayout {
     crowd[i * 2] = Math.cos(theta) * r;
     crowd[i * 2 + 1] = Math.sin(theta) * r;
   }
+  return crowd;
+}
+
+function placeRest(
+  roster: Roster,
+  pit: Pick<FloorLayout, 'pitRadius' | 'pitInner' | 'crowdScale' | 'crowd' | 'crowdTypes'>,
+): FloorLayout {
+  const { pitRadius } = pit;
 
   // desks on two side arcs around the pit (a U open toward the viewer at +Z, with the towers and
   // the board at the back): nothing stands between the home camera and the pit
@@ -144,11 +175,8 @@ export function computeLayout(roster: Roster): FloorLayout {
   const board = { x: 0, y: 3.2 + boardHeight / 2, z: towerRowZ - 4.5, width: boardWidth, height: boardHeight };
 
   return {
-    pitRadius,
-    pitInner,
+    ...pit,
     deskRadius,
-    crowdScale,
-    crowd,
     desks,
     agents,
     towers,

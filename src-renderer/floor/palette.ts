@@ -57,6 +57,9 @@ export const BUY_HEX = '#22e08a';
 export const SELL_HEX = '#ff4d5e';
 export const HOLD_HEX = '#8a96ad';
 export const HALT_HEX = '#3a4150';
+/** deployed trained policies: a holographic cyan shimmering toward violet */
+export const POLICY_HEX = '#3dfcff';
+export const POLICY_ALT_HEX = '#b47cff';
 
 export const ROLE_COLORS: Color[] = ROLES.map((r) => new Color(ROLE_HEX[r]));
 export const CROWD_COLORS: Color[] = CROWD_TYPES.map((t) => new Color(CROWD_HEX[t]));
@@ -64,6 +67,8 @@ export const BUY = new Color(BUY_HEX);
 export const SELL = new Color(SELL_HEX);
 export const HOLD = new Color(HOLD_HEX);
 export const HALT = new Color(HALT_HEX);
+export const POLICY = new Color(POLICY_HEX);
+export const POLICY_ALT = new Color(POLICY_ALT_HEX);
 
 export const REGIME_LABEL: Record<string, string> = {
   undetermined: 'Undetermined',

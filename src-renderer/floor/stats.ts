@@ -36,6 +36,14 @@
  *                                     panel covers the point; null before the floor is drawn.
  *   window.__bullpen.inspected()      the open popover's target {kind: 'agent'|'crowd', index} or null
  *   window.__bullpen.pinned()         the pinned popovers' targets
+ *   window.__bullpen.voteLines()      the vote lines drawn now (floor/VoteLines.tsx): one per vote of
+ *                                     each desk's latest coordination event still fading,
+ *                                     {desk, from (voter agent index), to ('desk': the desk's hub),
+ *                                     action, weight, agreed (voted the outcome), conflict, alpha, seq}
+ *   window.__bullpen.stress()         the room's stress (floor/stress.ts): {level 0..1 (smoothed),
+ *                                     target (unsmoothed), beacons (alarm beacons on), parts: the
+ *                                     inputs {volatility, halts, shocks, alerts}}; the canvas wrapper
+ *                                     also carries data-stress (level, 2 decimals) and data-beacons
  */
 export interface RenderStats {
   drawCalls(): number;
@@ -60,6 +68,31 @@ export interface RenderStats {
   screenPositionOfCrowd(index: number): ScreenTarget | null;
   inspected(): { kind: 'agent' | 'crowd'; index: number } | null;
   pinned(): { kind: 'agent' | 'crowd'; index: number }[];
+  voteLines(): VoteLineInfo[];
+  stress(): StressInfo;
+}
+
+export interface VoteLineInfo {
+  desk: number;
+  /** the voter's featured agent index */
+  from: number;
+  to: 'desk';
+  action: 'buy' | 'sell' | 'hold';
+  weight: number;
+  /** the voter voted the desk's outcome */
+  agreed: boolean;
+  /** the vote ended in a conflict (resolved by the desk's rule) */
+  conflict: boolean;
+  /** 1 when the vote arrives, fading to 0 over ~1.5 s of floor time */
+  alpha: number;
+  seq: number;
+}
+
+export interface StressInfo {
+  level: number;
+  target: number;
+  beacons: boolean;
+  parts: { volatility: number; halts: number; shocks: number; alerts: number };
 }
 
 export interface ScreenTarget {
@@ -78,6 +111,8 @@ export const statsHooks = {
   screenPosition: (_kind: 'agent' | 'crowd', _index: number): { x: number; y: number; visible: boolean; picks: boolean } | null => null,
   inspected: (): { kind: 'agent' | 'crowd'; index: number } | null => null,
   pinned: (): { kind: 'agent' | 'crowd'; index: number }[] => [],
+  voteLines: (): VoteLineInfo[] => [],
+  stress: (): StressInfo => ({ level: 0, target: 0, beacons: false, parts: { volatility: 0, halts: 0, shocks: 0, alerts: 0 } }),
 };
 
 const FRAME_JS_KEEP = 600;
@@ -179,6 +214,8 @@ export function installStats(): void {
     screenPositionOfCrowd: (i) => screenTarget('crowd', i),
     inspected: () => statsHooks.inspected(),
     pinned: () => statsHooks.pinned(),
+    voteLines: () => statsHooks.voteLines(),
+    stress: () => statsHooks.stress(),
   };
   Object.defineProperty(window, '__bullpen', { value: Object.freeze(view), configurable: true, enumerable: false, writable: false });
 }

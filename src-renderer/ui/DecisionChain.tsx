@@ -1,6 +1,7 @@
 import type { DecisionEvent } from '../../src-shared/events';
 import type { Roster } from '../../src-shared/roster';
 import { agentDisplay, ROLE_HEX, ROLE_SHORT } from '../floor/palette';
+import { PolicyExplain } from './PolicyExplain';
 
 /** Trace numbers as the engine rounded them (≤ 4 decimals, no trailing zeros, ASCII minus). */
 export function fmtNum(v: number | string): string {
@@ -66,6 +67,9 @@ export function DecisionChain({ d, roster }: { d: DecisionEvent; roster: Roster 
   const inputs = Object.entries(t.inputs).filter(([k]) => k !== 'role' && k !== 'desk');
   const totalW = c ? c.votes.reduce((acc, v) => acc + Math.max(0, v.weight), 0) : 0;
   return (
+    <>
+    {/* a deployed trained policy: what it wanted and why (action distribution, value, attributions) */}
+    {t.policy ? <PolicyExplain p={t.policy} /> : null}
     <ol className="chain" data-testid="chain" data-seq={d.seq} aria-label="Decision chain">
       <Step n={1} label="Inputs">
         {inputs.length === 0 ? (
@@ -210,5 +214,6 @@ export function DecisionChain({ d, roster }: { d: DecisionEvent; roster: Roster 
         <span className="mono muted">at {fmtNum(t.final.confidence * 100)}% confidence</span>
       </Step>
     </ol>
+    </>
   );
 }

@@ -4,6 +4,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Space', 'Pause / resume (play / pause a recording while one is open)'],
   ['←  →', 'One tick back / forward in a recording'],
   ['O', 'Open a recording (replay, fork, compare)'],
+  ['T', 'Training: start runs, learning curves, compare, deploy a policy'],
   ['[  ]', 'Slower / faster'],
   ['R', 'Reset the camera'],
   ['F', 'Fly to the selected agent'],

@@ -6,6 +6,7 @@ function fmtCompact(v: number): string {
   return Math.abs(v) >= 1000 ? fmtMoney(v) : `${v < 0 ? '−' : v > 0 ? '+' : ''}${Math.round(Math.abs(v))}`;
 }
 import { useFloor, type DeskRow } from '../store';
+import { useReplay } from '../store/replay';
 import { DESK_HEX } from '../floor/palette';
 
 function ratio(v: number | null): string {
@@ -14,8 +15,11 @@ function ratio(v: number | null): string {
 
 /**
  * Desks ranked by P&L, refreshed once a second from the engine's own desk metrics (`floor.metrics`,
- * the same figures as `bullpen sim` prints). Click a row to fly to the desk and mark its trades on
- * the chart. Test hooks: leaderboard, leaderboard-row-<desk>.
+ * the same figures as `bullpen sim` prints). While a recording is shown, the recording's desks at
+ * the moment shown (replayMetrics.ts: the recorded frame's P&L, ratios from the recorded equity,
+ * trades and win rate from the recorded fills). Click a row to fly to the desk and mark its trades
+ * on the chart. Test hooks: leaderboard (data-source = live | recording), leaderboard-row-<desk>
+ * (data-pnl: the row's P&L, unrounded).
  */
 export function Leaderboard() {
   const rows = useFloor((s) => s.leaderboard);
@@ -24,6 +28,7 @@ export function Leaderboard() {
   const focusOnDesk = useFloor((s) => s.focusOnDesk);
   const setChart = useFloor((s) => s.setChart);
   const chartDesk = useFloor((s) => s.chartDesk);
+  const replaying = useReplay((s) => s.open !== null);
   if (!show) {
     return (
       <button type="button" className="panel-tab panel-tab-right" onClick={() => toggle('showLeaderboard', true)} title="Show the desk leaderboard (L)">
@@ -33,15 +38,23 @@ export function Leaderboard() {
   }
   const sorted: DeskRow[] = [...rows].sort((a, b) => b.pnl - a.pnl);
   return (
-    <section className="panel leaderboard-panel" aria-label="Desk leaderboard" data-testid="leaderboard">
+    <section className="panel leaderboard-panel" aria-label="Desk leaderboard" data-testid="leaderboard" data-source={replaying ? 'recording' : 'live'}>
       <header className="panel-head">
-        <h2>Desks</h2>
+        <h2>
+          Desks
+          {replaying ? (
+            <span className="lb-source" title="The recording's desks at the moment shown (its equity samples and fills up to that tick)">
+              {' '}
+              · recorded
+            </span>
+          ) : null}
+        </h2>
         <button type="button" className="icon-btn" onClick={() => toggle('showLeaderboard', false)} aria-label="Hide leaderboard" title="Hide (L)">
           ×
         </button>
       </header>
       {sorted.length === 0 ? (
-        <p className="empty">Waiting for the first metrics…</p>
+        <p className="empty">{replaying ? 'Loading the recording’s desks…' : 'Waiting for the first metrics…'}</p>
       ) : (
         <table className="board-table lb-table">
           <thead>
@@ -60,6 +73,7 @@ export function Leaderboard() {
               <tr
                 key={r.desk}
                 data-testid={`leaderboard-row-${r.desk}`}
+                data-pnl={r.pnl}
                 className={`lb-row ${chartDesk === r.desk ? 'current' : ''}`}
                 onClick={() => {
                   focusOnDesk(r.desk);

@@ -1,5 +1,5 @@
 import { CROWD_TYPES, ROLES } from '../../src-shared/roster';
-import { BUY_HEX, CROWD_HEX, CROWD_LABEL, HALT_HEX, HOLD_HEX, ROLE_HEX, ROLE_SHORT, SELL_HEX } from '../floor/palette';
+import { BUY_HEX, CROWD_HEX, CROWD_LABEL, HALT_HEX, HOLD_HEX, POLICY_HEX, ROLE_HEX, ROLE_SHORT, SELL_HEX } from '../floor/palette';
 
 const SHAPE: Record<string, string> = {
   MarketAnalyst: 'capsule',
@@ -20,6 +20,14 @@ export function Legend() {
             {ROLE_SHORT[r]} <em>{SHAPE[r]}</em>
           </span>
         ))}
+        <span
+          className="legend-item"
+          data-testid="legend-policy"
+          title="A deployed trained policy (RL): a spinning holographic octahedron head, a cyan floor ring and an RL tag on its name"
+        >
+          <i style={{ background: POLICY_HEX }} />
+          RL policy <em>octahedron head</em>
+        </span>
       </div>
       <div className="legend-row">
         <span className="legend-item">
@@ -37,6 +45,10 @@ export function Legend() {
         <span className="legend-item">
           <i style={{ background: HALT_HEX }} />
           Halted
+        </span>
+        <span className="legend-item" title="While a desk votes, a ribbon runs from each voter to the desk: colour = the voter's action, width = its vote's weight, dashed = it disagreed with the outcome; red pulse = a conflict">
+          <i className="legend-line" style={{ background: `linear-gradient(90deg, ${BUY_HEX}, ${SELL_HEX})` }} />
+          Votes
         </span>
         <span className="legend-sep" />
         {CROWD_TYPES.map((t) => (

@@ -5,9 +5,12 @@ import { SPEEDS } from '../controller';
 import { fmtSpeed } from '../format';
 import { floorTime, installReplaySync, replay } from '../replay';
 import { useFloor } from '../store';
+import { data } from '../store/data';
 import { useReplay } from '../store/replay';
 import { CompareView } from './CompareView';
 import { RecordingsDialog } from './RecordingsDialog';
+import { TrainingButton } from './TrainingRoot';
+import { TournamentButton } from './TournamentPanel';
 import './replay.css';
 
 /**
@@ -59,6 +62,18 @@ function ModeIndicator() {
       >
         Open recording…
       </button>
+      <button
+        type="button"
+        className="btn btn-sm"
+        data-testid="btn-open-data"
+        disabled={conn !== 'open'}
+        onClick={() => data.openDialog()}
+        title="Cached market data: import CSV files, start a historical session"
+      >
+        Data…
+      </button>
+      <TrainingButton />
+      <TournamentButton />
     </div>
   );
 }

@@ -85,7 +85,8 @@ export function StatusBar() {
   const paused = status?.paused ?? false;
   // a recording is shown: the replay bar has the controls (the live session runs on behind it)
   const replaying = useReplay((s) => s.open !== null);
-  const canControl = online && hasSession && status?.health !== 'crashed' && !replaying;
+  // an ended session (historical data ran out) stays on show but has nothing left to pause or speed up
+  const canControl = online && hasSession && status?.health !== 'crashed' && status?.health !== 'stopped' && !replaying;
   const speed = status?.speed;
   const options = speed !== undefined && !SPEEDS.includes(speed) ? [...SPEEDS, speed].sort((a, b) => (a === 'max' ? 1 : b === 'max' ? -1 : a - b)) : SPEEDS;
   const featured = status?.agents ?? info?.roster.agents.length ?? 0;

@@ -15,6 +15,7 @@ import { Adam, Mlp, ParamStore, clipGradNorm, mlpParamCount } from './mlp';
 import type { MultiAgentEnv } from './multi-env';
 import { RunningMeanStd } from './normalize';
 import { Rng } from './rng';
+import { trainingStateSchema, type TrainingState } from './snapshot';
 import { explainedVariance, type UpdateMetrics } from './ppo';
 
 const positive = z.number().positive().finite();
@@ -74,6 +75,8 @@ export interface MAPPOSnapshot {
   stateDim: number;
   params: number[];
   numTimesteps: number;
+  /** to resume training (checkpoints); absent in older snapshots */
+  training?: TrainingState;
 }
 
 const finiteArray = z.array(z.number().finite());
@@ -86,6 +89,7 @@ export const mappoSnapshotSchema = z.object({
   stateDim: z.number().int().min(1),
   params: finiteArray,
   numTimesteps: z.number().int().min(0),
+  training: trainingStateSchema.optional(),
 });
 
 export function parseMAPPOSnapshot(input: unknown, who = 'MAPPO snapshot'): z.output<typeof mappoSnapshotSchema> {
@@ -653,15 +657,44 @@ export class MAPPO {
       stateDim: this.stateDim,
       params: Array.from(this.nets.store.params),
       numTimesteps: this.numTimesteps,
+      training: this.trainingState(),
     };
   }
 
-  loadSnapshot(input: unknown): void {
+  /** Adam's moments and step count, the generator, counters and the return statistics. */
+  trainingState(): TrainingState {
+    const a = this.optim.state();
+    const r = this.retRms;
+    const ret = { mean: Array.from(r.mean), var: Array.from(r.var), count: r.count };
+    return {
+      adam: { t: a.t, m: Array.from(a.m), v: Array.from(a.v) },
+      rng: this.rng.state(),
+      updates: this.updates,
+      gradSteps: this.gradSteps,
+      norm: { obs: { mean: [], var: [], count: 0 }, ret, returns: Array.from(this.discRet) },
+      curriculumLevel: null,
+    };
+  }
+
+  /** Loads a snapshot's parameters; with its training state (unless `weightsOnly`), training continues from it (see PPO.loadSnapshot). */
+  loadSnapshot(input: unknown, opts: { weightsOnly?: boolean } = {}): void {
     const s = parseMAPPOSnapshot(input, 'loadSnapshot');
     const p = this.nets.store.params;
     if (s.params.length !== p.length || s.stateDim !== this.stateDim || s.obsDims.join() !== this.obsDims.join()) {
       throw new Error(`loadSnapshot: the snapshot's networks (${s.params.length} parameters, state ${s.stateDim}) do not match this model's (${p.length}, ${this.stateDim})`);
     }
     p.set(s.params);
+    const tr = s.training;
+    if (!tr || opts.weightsOnly) return;
+    this.optim.loadState(tr.adam);
+    this.rng.setState(tr.rng);
+    this.updates = tr.updates;
+    this.gradSteps = tr.gradSteps;
+    if (tr.norm) {
+      this.retRms.mean.set(tr.norm.ret.mean);
+      this.retRms.var.set(tr.norm.ret.var);
+      this.retRms.count = tr.norm.ret.count;
+      if (tr.norm.returns.length === this.discRet.length) this.discRet.set(tr.norm.returns);
+    }
   }
 }

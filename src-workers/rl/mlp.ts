@@ -190,6 +190,13 @@ export class Adam {
   state(): { t: number; m: Float64Array; v: Float64Array } {
     return { t: this.t, m: this.m, v: this.v };
   }
+  /** Continues from a checkpoint's moments and step count. */
+  loadState(s: { t: number; m: ArrayLike<number>; v: ArrayLike<number> }): void {
+    if (s.m.length !== this.size || s.v.length !== this.size) throw new Error(`Adam.loadState: moments of length ${s.m.length}/${s.v.length}, the optimiser has ${this.size} parameters`);
+    this.t = s.t;
+    this.m.set(s.m);
+    this.v.set(s.v);
+  }
 }
 
 /** Scales grads so their global L2 norm is at most maxNorm (torch clip_grad_norm_); returns the norm. */

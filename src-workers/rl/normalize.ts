@@ -51,6 +51,19 @@ export class RunningMeanStd {
   }
 }
 
+export interface RmsState {
+  mean: number[];
+  var: number[];
+  count: number;
+}
+
+/** VecNormalize's statistics (observation and return running moments, per-env discounted returns). */
+export interface NormStats {
+  obs: RmsState;
+  ret: RmsState;
+  returns: number[];
+}
+
 export interface NormalizeOptions {
   norm_obs: boolean;
   norm_reward: boolean;
@@ -90,6 +103,22 @@ export class VecNormalize implements VecEnvLike {
   }
   get nEnvs(): number {
     return this.venv.nEnvs;
+  }
+  /** Everything the statistics are, for a checkpoint that resumes training. */
+  saveStats(): NormStats {
+    const rms = (r: RunningMeanStd): RmsState => ({ mean: Array.from(r.mean), var: Array.from(r.var), count: r.count });
+    return { obs: rms(this.obsRms), ret: rms(this.retRms), returns: Array.from(this.returns) };
+  }
+  loadStats(s: NormStats): void {
+    const set = (r: RunningMeanStd, x: RmsState, what: string): void => {
+      if (x.mean.length !== r.dim || x.var.length !== r.dim) throw new Error(`VecNormalize.loadStats: ${what} statistics of width ${x.mean.length}, expected ${r.dim}`);
+      r.mean.set(x.mean);
+      r.var.set(x.var);
+      r.count = x.count;
+    };
+    set(this.obsRms, s.obs, 'observation');
+    set(this.retRms, s.ret, 'return');
+    if (s.returns.length === this.returns.length) this.returns.set(s.returns);
   }
   get obsDim(): number {
     return this.venv.obsDim;

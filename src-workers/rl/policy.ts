@@ -80,6 +80,8 @@ export class ActorCritic {
     readonly arch: PolicyArch,
     readonly maxBatch: number,
     rng: Rng,
+    /** keep ∂/∂observation buffers (inference that explains itself: `inputGradient`) */
+    inputGrad = false,
   ) {
     this.obsDim = obsDim;
     this.actDim = flatDim(actionSpace);
@@ -92,12 +94,12 @@ export class ActorCritic {
     for (const sizes of [n.trunk, n.pi, n.vf]) if (sizes) total += mlpParamCount(sizes);
     this.store = new ParamStore(kernel, total);
     if (n.trunk) {
-      this.trunk = new Mlp(kernel, this.store, n.trunk, act, true, maxBatch);
+      this.trunk = new Mlp(kernel, this.store, n.trunk, act, true, maxBatch, inputGrad);
       this.pi = new Mlp(kernel, this.store, n.pi, act, false, maxBatch, true);
       this.vf = new Mlp(kernel, this.store, n.vf, act, false, maxBatch, true);
     } else {
       this.trunk = null;
-      this.pi = new Mlp(kernel, this.store, n.pi, act, false, maxBatch);
+      this.pi = new Mlp(kernel, this.store, n.pi, act, false, maxBatch, inputGrad);
       this.vf = new Mlp(kernel, this.store, n.vf, act, false, maxBatch);
     }
     const ls = this.store.take(this.continuous ? this.actDim : 0);
@@ -168,6 +170,23 @@ export class ActorCritic {
 
   zeroGrad(): void {
     this.store.zeroGrad();
+  }
+
+  /**
+   * ∂(piGrad · policy output)/∂observation for the single row of the last forward: back-propagates
+   * `piGrad` through the actor (and the shared trunk) only. Needs `inputGrad` at construction.
+   * Parameter gradients accumulate as a side effect (call zeroGrad before training again).
+   */
+  inputGradient(): FloatArray {
+    this.pi.backward(1);
+    if (!this.trunk) {
+      if (!this.pi.gradIn) throw new Error('ActorCritic.inputGradient: built without inputGrad');
+      return this.pi.gradIn;
+    }
+    if (!this.trunk.gradIn) throw new Error('ActorCritic.inputGradient: built without inputGrad');
+    this.trunk.gradOut.set(this.pi.gradIn!.subarray(0, this.trunk.outDim));
+    this.trunk.backward(1);
+    return this.trunk.gradIn;
   }
 
   /** accumulates parameter gradients from piGrad / vGrad (and dLogStd, filled by the caller) */

@@ -7,7 +7,7 @@ import { Adam, clipGradNorm } from './mlp';
 import { VecNormalize, type VecEnvLike } from './normalize';
 import { ActorCritic, actorCriticArenaBytes } from './policy';
 import { Rng } from './rng';
-import { parseSnapshot, type PolicySnapshot } from './snapshot';
+import { parseSnapshot, type PolicySnapshot, type TrainingState } from './snapshot';
 
 export type { PolicySnapshot } from './snapshot';
 
@@ -454,14 +454,32 @@ export class PPO {
           ? { mean: Array.from(env.obsRms.mean), var: Array.from(env.obsRms.var), clip: env.opts.clip_obs, epsilon: env.opts.epsilon }
           : null,
       numTimesteps: this.numTimesteps,
+      training: this.trainingState(),
+    };
+  }
+
+  /** Adam's moments and step count, the training generator, counters and normalisation statistics. */
+  trainingState(): TrainingState {
+    const a = this.optim.state();
+    const env = this.env;
+    return {
+      adam: { t: a.t, m: Array.from(a.m), v: Array.from(a.v) },
+      rng: this.rng.state(),
+      updates: this.updates,
+      gradSteps: this.gradSteps,
+      norm: env instanceof VecNormalize ? env.saveStats() : null,
+      curriculumLevel: null,
     };
   }
 
   /**
    * Loads the parameters (and observation statistics) of a snapshot taken from the same
-   * architecture. The snapshot is validated first (it may come from storage).
+   * architecture. The snapshot is validated first (it may come from storage). When it carries a
+   * training state (checkpoints do), training continues from it — Adam's moments and step count,
+   * the generator, the update counters, the normalisation statistics — unless `weightsOnly`
+   * (a warm start: fresh optimiser). Older snapshots without it load as a warm start.
    */
-  loadSnapshot(input: unknown): void {
+  loadSnapshot(input: unknown, opts: { weightsOnly?: boolean } = {}): void {
     const snap = parseSnapshot(input, 'loadSnapshot');
     const p = this.policy.store.params;
     if (snap.obsDim !== this.env.obsDim || snap.params.length !== p.length) {
@@ -475,6 +493,13 @@ export class PPO {
       env.obsRms.mean.set(snap.obsNorm.mean);
       env.obsRms.var.set(snap.obsNorm.var);
     }
+    const tr = snap.training;
+    if (!tr || opts.weightsOnly) return;
+    this.optim.loadState(tr.adam);
+    this.rng.setState(tr.rng);
+    this.updates = tr.updates;
+    this.gradSteps = tr.gradSteps;
+    if (tr.norm && env instanceof VecNormalize) env.loadStats(tr.norm);
   }
 
   /** Value estimate V(s) of one raw observation. */

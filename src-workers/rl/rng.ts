@@ -1,12 +1,19 @@
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';
 
 /**
  * The one source of randomness in the RL code: a seeded xoroshiro128+ (pure-rand) with the few
  * distributions PPO needs. Same seed ⇒ same sequence, on every platform.
  */
+/** A generator's complete state (for checkpoints that resume training exactly). */
+export interface RngState {
+  words: number[];
+  spare: number;
+  hasSpare: boolean;
+}
+
 export class Rng {
-  private readonly g: JumpableRandomGenerator;
+  private g: JumpableRandomGenerator;
   private spare = 0;
   private hasSpare = false;
 
@@ -23,6 +30,17 @@ export class Rng {
     this.g.jump();
     this.g.jump();
     return new Rng(child);
+  }
+
+  state(): RngState {
+    return { words: [...this.g.getState()], spare: this.spare, hasSpare: this.hasSpare };
+  }
+
+  /** Continues from a state taken with `state()`. */
+  setState(s: RngState): void {
+    this.g = xoroshiro128plusFromState(s.words);
+    this.spare = s.spare;
+    this.hasSpare = s.hasSpare;
   }
 
   /** uniform in [0, 1), 53 random bits */

@@ -1,9 +1,38 @@
 import { z } from 'zod';
 import type { PPOConfig } from './config';
+import type { NormStats } from './normalize';
+import type { RngState } from './rng';
 
 /**
- * A trained policy as plain JSON-able data: enough to rebuild the network for inference or to
- * warm-start training (not a full resume: optimiser moments and env states are not included).
+ * What a checkpoint needs beyond the policy to continue training where it stopped: Adam's moments
+ * and step count, the training generator, the update counters, the normalisation statistics and the
+ * curriculum level. Absent in older snapshots (they load as a warm start).
+ */
+export interface TrainingState {
+  adam: { t: number; m: number[]; v: number[] };
+  rng: RngState;
+  updates: number;
+  gradSteps: number;
+  /** VecNormalize (PPO) — or MAPPO's return statistics in `ret` — when the run normalises */
+  norm: NormStats | null;
+  /** the curriculum level reached (curriculum runs) */
+  curriculumLevel: number | null;
+}
+
+const finiteArr = z.array(z.number().finite());
+const rmsSchema = z.object({ mean: finiteArr, var: finiteArr, count: z.number().finite() });
+export const trainingStateSchema = z.object({
+  adam: z.object({ t: z.number().int().min(0), m: finiteArr, v: finiteArr }),
+  rng: z.object({ words: z.array(z.number().int()), spare: z.number().finite(), hasSpare: z.boolean() }),
+  updates: z.number().int().min(0),
+  gradSteps: z.number().int().min(0),
+  norm: z.object({ obs: rmsSchema, ret: rmsSchema, returns: finiteArr }).nullable(),
+  curriculumLevel: z.number().int().min(0).nullable(),
+});
+
+/**
+ * A trained policy as plain JSON-able data: enough to rebuild the network for inference, and with
+ * `training` (checkpoints) to resume training with the optimiser's state (env states are not included).
  */
 export interface PolicySnapshot {
   format: 'bullpen-ppo-policy/1';
@@ -15,6 +44,7 @@ export interface PolicySnapshot {
   /** observation normalisation, when the run used it */
   obsNorm: { mean: number[]; var: number[]; clip: number; epsilon: number } | null;
   numTimesteps: number;
+  training?: TrainingState;
 }
 
 const finiteArray = z.array(z.number().finite());
@@ -35,6 +65,7 @@ export const policySnapshotSchema = z.object({
   params: finiteArray,
   obsNorm: z.object({ mean: finiteArray, var: finiteArray, clip: z.number(), epsilon: z.number() }).nullable(),
   numTimesteps: z.number().int().min(0),
+  training: trainingStateSchema.optional(),
 });
 
 

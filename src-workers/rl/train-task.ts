@@ -19,13 +19,11 @@ export const trainSpecSchema = z
     steps: z.number().int().min(1).max(1_000_000_000),
     seed: z.number().int().min(0).max(0x7fff_ffff).default(0),
     /**
-     * Curriculum training is not built yet: the difficulty levels exist (src-workers/sim/difficulty.ts)
-     * but the promotion schedule does not, so asking for it is refused rather than silently ignored.
+     * Curriculum training (curriculum.ts): markets from beginner up to master, promoted when the mean
+     * return over a window of episodes holds a per-level threshold; its settings are the env config's
+     * `curriculum` field.
      */
-    curriculum: z
-      .boolean()
-      .default(false)
-      .refine((v) => !v, 'curriculum training is not built yet (the difficulty levels exist, the promotion schedule does not); train without it'),
+    curriculum: z.boolean().default(false),
     /** PPO or MAPPO hyperparameters (SB3 names); missing ones take the env's defaults (DEFAULT_HYPERPARAMS) */
     hyperparams: z.record(z.string(), z.unknown()).default({}),
     envConfig: z.record(z.string(), z.unknown()).default({}),
@@ -81,14 +79,20 @@ export function validateTrainSpec(input: unknown): ResolvedSpec {
 /** Progress of a run, as streamed to the host (and on to the UI and the CLI). */
 export interface TrainingProgress extends UpdateMetrics {
   episodes: number;
+  /** the difficulty level this update trained at (0 beginner … 3 master; 0 without a curriculum) */
   curriculum_level: number;
+  /** its name (curriculum runs), else null */
+  curriculum_name: string | null;
+  /** mean return of the last `window` episodes at the level (NaN until the window is full), else null */
+  curriculum_window_mean: number | null;
   total_steps: number;
 }
 
 /** Messages from a training worker to the host (over the task's MessagePort). */
 export type WorkerMessage =
   | { type: 'progress'; seq: number; progress: TrainingProgress }
-  | { type: 'checkpoint'; seq: number; timesteps: number; snapshot: unknown };
+  /** the snapshot as JSON text: serialised in the worker, so the host's thread only stores a string */
+  | { type: 'checkpoint'; seq: number; timesteps: number; snapshotJson: string };
 
 export interface TrainResult {
   status: 'completed' | 'cancelled' | 'failed';

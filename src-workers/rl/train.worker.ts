@@ -9,6 +9,7 @@
  * Fault injection for tests: BULLPEN_TRAIN_FAULT=nan@K (poison the parameters after update K) or
  * crash@K (the worker thread exits after update K), optionally `:seed=S` (only runs with that seed).
  */
+import { CURRICULUM_LEVELS, Curriculum } from './curriculum';
 import { DeskEnv, type DeskEnvConfigInput } from './envs/desk';
 import { TradingEnv, type TradingEnvConfigInput } from './envs/trading';
 import { evaluateDesk, evaluateTrading, type EvaluationReport } from './evaluate';
@@ -33,13 +34,22 @@ export default function train(task: TrainTask): TrainResult {
   };
   const inject = fault(spec.seed);
   let timesteps = 0;
-  let level = 0;
+  // curriculum: every env starts at beginner (or the level a resumed checkpoint reached)
+  const curriculum = spec.curriculum ? new Curriculum((envConfig as { curriculum?: unknown }).curriculum ?? {}) : null;
+  const resumedLevel = (task.resume as { training?: { curriculumLevel?: unknown } } | null)?.training?.curriculumLevel;
+  if (curriculum && typeof resumedLevel === 'number') curriculum.startAt(resumedLevel);
+  const levelEnvs: Array<{ setCurriculumLevel(level: number | null): void }> = [];
+  const track = <E extends { setCurriculumLevel(level: number | null): void }>(e: E): E => {
+    if (curriculum) e.setCurriculumLevel(curriculum.level);
+    levelEnvs.push(e);
+    return e;
+  };
   try {
     if (spec.algo === 'ppo') {
       const envs: TradingEnv[] = [];
       const model = new PPO(
         () => {
-          const e = new TradingEnv(envConfig as TradingEnvConfigInput);
+          const e = track(new TradingEnv(envConfig as TradingEnvConfigInput));
           envs.push(e);
           return e;
         },
@@ -48,8 +58,8 @@ export default function train(task: TrainTask): TrainResult {
       if (task.resume !== null && task.resume !== undefined) model.loadSnapshot(task.resume);
       const status = loop(
         (onUpdate) => model.learn(spec.steps, { onUpdate }),
-        () => model.snapshot(),
-        () => model.episodes.length,
+        () => withLevel(model.snapshot()),
+        () => model.episodes,
         (m) => {
           if (inject?.kind === 'nan' && m.update === inject.at) model.policy.store.params.fill(NaN);
         },
@@ -64,12 +74,12 @@ export default function train(task: TrainTask): TrainResult {
           : null;
       return { status, error: null, timesteps, evaluation, messages: seq };
     }
-    const model = new MAPPO(() => new DeskEnv(envConfig as DeskEnvConfigInput), hyperparams as MAPPOConfigInput);
+    const model = new MAPPO(() => track(new DeskEnv(envConfig as DeskEnvConfigInput)), hyperparams as MAPPOConfigInput);
     if (task.resume !== null && task.resume !== undefined) model.loadSnapshot(task.resume);
     const status = loop(
       (onUpdate) => model.learn(spec.steps, { onUpdate }),
-      () => model.snapshot(),
-      () => model.episodes.length,
+      () => withLevel(model.snapshot()),
+      () => model.episodes,
       (m) => {
         if (inject?.kind === 'nan' && m.update === inject.at) model.params.fill(NaN);
       },
@@ -84,24 +94,42 @@ export default function train(task: TrainTask): TrainResult {
     return { status: 'failed', error: err instanceof Error ? err.message : String(err), timesteps, evaluation: null, messages: seq };
   }
 
+  /** the checkpoint remembers the curriculum level, so a resumed run carries on at it */
+  function withLevel<T extends { training?: { curriculumLevel: number | null } }>(snap: T): T {
+    if (snap.training) snap.training.curriculumLevel = curriculum ? curriculum.level : null;
+    return snap;
+  }
+
   function loop(
     learn: (onUpdate: (m: UpdateMetrics) => boolean) => void,
     snapshot: () => unknown,
-    episodes: () => number,
+    episodes: () => Array<{ ret: number }>,
     afterUpdate: (m: UpdateMetrics) => void,
   ): 'completed' | 'cancelled' {
     let cancelled = false;
     let lastCheckpoint = -1;
     let lastTimesteps = 0;
+    let seen = 0;
     learn((m) => {
       timesteps = m.timesteps;
       lastTimesteps = m.timesteps;
-      // curriculum hook: a scenario-driven schedule will pick the level from the progress here
-      if (spec.curriculum) level = 0;
-      const progress: TrainingProgress = { ...m, episodes: episodes(), curriculum_level: level, total_steps: spec.steps };
+      const eps = episodes();
+      // the level this update trained at goes into its progress record; a promotion applies to the next markets built
+      const level = curriculum ? curriculum.level : 0;
+      const fresh = eps.slice(seen).map((e) => e.ret);
+      seen = eps.length;
+      if (curriculum && curriculum.observe(fresh, m.update, m.timesteps)) for (const e of levelEnvs) e.setCurriculumLevel(curriculum.level);
+      const progress: TrainingProgress = {
+        ...m,
+        episodes: eps.length,
+        curriculum_level: level,
+        curriculum_name: curriculum ? CURRICULUM_LEVELS[level]! : null,
+        curriculum_window_mean: curriculum ? curriculum.windowMean : null,
+        total_steps: spec.steps,
+      };
       post({ type: 'progress', seq: seq++, progress });
       if (m.update % spec.checkpointEvery === 0) {
-        post({ type: 'checkpoint', seq: seq++, timesteps: m.timesteps, snapshot: snapshot() });
+        post({ type: 'checkpoint', seq: seq++, timesteps: m.timesteps, snapshotJson: JSON.stringify(snapshot()) });
         lastCheckpoint = m.timesteps;
       }
       if (inject?.kind === 'crash' && m.update === inject.at) process.exit(3);
@@ -112,7 +140,7 @@ export default function train(task: TrainTask): TrainResult {
       }
       return true;
     });
-    if (lastCheckpoint !== lastTimesteps) post({ type: 'checkpoint', seq: seq++, timesteps: lastTimesteps, snapshot: snapshot() });
+    if (lastCheckpoint !== lastTimesteps) post({ type: 'checkpoint', seq: seq++, timesteps: lastTimesteps, snapshotJson: JSON.stringify(snapshot()) });
     return cancelled ? 'cancelled' : 'completed';
   }
 }

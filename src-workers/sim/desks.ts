@@ -14,7 +14,7 @@
  * Agent weights adapt: each proposal is scored against the move that followed it.
  */
 import { ROLES, actionName, type Action, type DeskInfo, type Role } from '../../src-shared/roster';
-import type { ConsensusMethod, ConsensusTrace, DecisionTrace } from '../../src-shared/events';
+import type { ConsensusMethod, ConsensusTrace, DecisionTrace, PolicyTrace } from '../../src-shared/events';
 import { BUY, SELL } from './book';
 import type { Engine } from './engine';
 import type { Hasher } from './hash';
@@ -99,6 +99,8 @@ export interface Prop {
   confidence: number;
   signals: Sig[];
   inputs: Record<string, number | string>;
+  /** a deployed policy's proposal (policy-agents.ts): its trace goes into the decision */
+  policy?: PolicyTrace;
 }
 
 export interface DeskRisk {
@@ -160,6 +162,23 @@ class Perf {
     if (n < 2) return 0;
     const dd = Math.sqrt((this.downSq[i] as number) / n);
     return dd > 0 ? ((this.mean[i] as number) / dd) * Math.sqrt(CYCLES_PER_HOUR) : 0;
+  }
+  /** more rows (new desks or agents), fresh */
+  grow(size: number): void {
+    const g = (x: Float64Array, fill: number): Float64Array => {
+      const y = new Float64Array(size).fill(fill);
+      y.set(x);
+      return y;
+    };
+    Object.assign(this, {
+      n: g(this.n, 0),
+      mean: g(this.mean, 0),
+      m2: g(this.m2, 0),
+      downSq: g(this.downSq, 0),
+      prevEq: g(this.prevEq, this.capital),
+      peak: g(this.peak, this.capital),
+      maxDD: g(this.maxDD, 0),
+    });
   }
   hash(h: Hasher): void {
     h.arr(this.n).arr(this.mean).arr(this.m2).arr(this.downSq).arr(this.prevEq).arr(this.peak).arr(this.maxDD);
@@ -236,6 +255,8 @@ export class Desks {
   /** each desk's persistent valuation bias (log) */
   readonly valBias: Float64Array;
   readonly varFlag: Uint8Array;
+  /** 1: a deployed policy drives this desk (policy-agents.ts): no rule-based cycle, no arbitrage scan */
+  readonly driven: Uint8Array;
   readonly deskPerf: Perf;
   readonly agentPerf: Perf;
   // weight adaptation queue (per desk ring)
@@ -288,6 +309,7 @@ export class Desks {
     this.valBias = new Float64Array(desks);
     for (let d = 0; d < desks; d++) this.valBias[d] = 0.0005 * (rngs[d] as Rng).normal();
     this.varFlag = new Uint8Array(desks);
+    this.driven = new Uint8Array(desks);
     this.deskPerf = new Perf(desks, DESK_CAPITAL);
     this.agentPerf = new Perf(A, AGENT_CAPITAL);
     this.evTick = new Int32Array(desks * EVAL_CAP);
@@ -401,9 +423,10 @@ export class Desks {
     if (this.D === 0) return;
     // one desk's ArbitrageHunter scans the venues each tick, in turn
     const ad = tick % this.D;
-    if (!this.halted(ad, tick)) this.arbitrage(e, ad, tick);
+    // not on a policy's desk, nor when a deployed policy has taken over this desk's ArbitrageHunter
+    if (!this.halted(ad, tick) && this.driven[ad] === 0 && !(e.policies.replacing && e.policies.drives(ad * ROLE_COUNT + 3))) this.arbitrage(e, ad, tick);
     for (let d = 0; d < this.D; d++) {
-      if (tick < (this.nextCycle[d] as number)) continue;
+      if (tick < (this.nextCycle[d] as number) || this.driven[d] === 1) continue;
       this.nextCycle[d] = tick + DESK_PERIOD / 2 + (this.rngs[d] as Rng).int(DESK_PERIOD + 1);
       const t0 = performance.now();
       this.deskCycle(e, d, tick);
@@ -437,6 +460,13 @@ export class Desks {
       this.balancer(e, d, s, risk.equity),
     ];
     const a0 = d * ROLE_COUNT;
+    // agents a deployed policy drives propose what the policy wants (the rule-based proposal above still ran: same random draws)
+    if (e.policies.replacing) {
+      for (let r = 0; r < ROLE_COUNT; r++) {
+        const pp = e.policies.propose(e, a0 + r, s);
+        if (pp) props[r] = pp;
+      }
+    }
     for (let r = 0; r < ROLE_COUNT; r++) {
       const pr = props[r] as Prop;
       this.signals += pr.signals.length;
@@ -530,6 +560,7 @@ export class Desks {
         risk: riskTrace,
         final: finalProp,
         consensus: cons,
+        ...(pr.policy ? { policy: pr.policy } : {}),
       };
       e.emit({ type: 'decision', agent: a, role: ROLES[r] as Role, desk: d, trace, sentence: sentenceFromTrace(trace) });
     }
@@ -950,6 +981,66 @@ export class Desks {
         decisionLatencyUs: (this.latencyN[d] as number) > 0 ? (this.latencySum[d] as number) / (this.latencyN[d] as number) : 0,
       };
     });
+  }
+
+  /**
+   * Adds one desk (five agent accounts, index D) for a deployed policy to drive: it runs no
+   * rule-based cycle and no arbitrage scan, and draws nothing from the desks' random streams, so the
+   * other desks see the same draws. Agent indices of the existing desks do not move.
+   */
+  addDesk(name: string, personality: string): number {
+    const d = this.D;
+    const D = d + 1;
+    const A = D * ROLE_COUNT;
+    const S = this.S;
+    type Arr = Float64Array | Float32Array | Int32Array | Int8Array | Uint8Array;
+    const grow = <T extends Arr>(x: T, n: number, fill = 0): T => {
+      const y = new (x.constructor as new (n: number) => T)(n);
+      y.set(x as unknown as ArrayLike<number>);
+      if (fill !== 0) y.fill(fill, x.length);
+      return y;
+    };
+    const weight = grow(this.weight, A, 1);
+    Object.assign(this, {
+      D,
+      A,
+      pos: grow(this.pos, A * S),
+      avg: grow(this.avg, A * S),
+      cash: grow(this.cash, A, AGENT_CAPITAL),
+      realised: grow(this.realised, A),
+      fees: grow(this.fees, A),
+      trades: grow(this.trades, A),
+      wins: grow(this.wins, A),
+      closes: grow(this.closes, A),
+      turnover: grow(this.turnover, A),
+      action: grow(this.action, A),
+      conf: grow(this.conf, A),
+      weight,
+      decisions: grow(this.decisions, A),
+      dPos: grow(this.dPos, D * S),
+      dAvg: grow(this.dAvg, D * S),
+      inputHalt: grow(this.inputHalt, D),
+      haltUntil: grow(this.haltUntil, D),
+      cycle: grow(this.cycle, D),
+      nextCycle: grow(this.nextCycle, D, 0x7fffffff),
+      valBias: grow(this.valBias, D),
+      varFlag: grow(this.varFlag, D),
+      driven: grow(this.driven, D, 1),
+      evTick: grow(this.evTick, D * EVAL_CAP),
+      evAgent: grow(this.evAgent, D * EVAL_CAP),
+      evSym: grow(this.evSym, D * EVAL_CAP),
+      evSign: grow(this.evSign, D * EVAL_CAP),
+      evPx: grow(this.evPx, D * EVAL_CAP),
+      evHead: grow(this.evHead, D),
+      evLen: grow(this.evLen, D),
+      latencySum: grow(this.latencySum, D),
+      latencyN: grow(this.latencyN, D),
+    });
+    this.deskPerf.grow(D);
+    this.agentPerf.grow(A);
+    this.info.push({ index: d, name, personality, consensus: 'majority' });
+    this.pers.push({ name, personality, consensus: 'majority', conflict: 'highestConfidence', portfolio: 'equalWeight', style: 'blend', weights: [1, 1, 1, 1, 1], sizing: 0.02 });
+    return d;
   }
 
   hash(h: Hasher): void {

@@ -19,9 +19,13 @@ import { IndicatorSet } from './indicators';
 import { BASE_VOL, Fundamental, News } from './market';
 import { RegimeDetector } from './regime';
 import { Breakers } from './breakers';
+import { PolicyAgents } from './policy-agents';
 import { ScenarioRunner } from './scenarios';
+import { HOUSE_OWNER, HistoricalFeed } from './historical';
+import type { HistoricalBars } from '../../src-shared/worker-protocol';
 import { Rng, STREAM } from './rng';
 import { ROLES } from '../../src-shared/roster';
+import { NO_BREAKERS } from '../../src-shared/scenario';
 
 export const BAR_TICKS = 10;
 export const VENUES = ['NOVA', 'ARC'] as const;
@@ -46,6 +50,8 @@ export type EventBody = DistOmit<EngineEvent, 'tick' | 'seq'>;
 export interface EngineOptions {
   /** emit a trade event for every trade, crowd-only ones included (the CLI export uses it); default: only trades with a featured agent */
   allTradeEvents?: boolean;
+  /** the bars of a historical session (config.market.kind 'historical'; src-workers/sim/historical.ts) */
+  historical?: HistoricalBars;
 }
 
 export interface FloorMetrics {
@@ -72,7 +78,8 @@ export class Engine implements FillSink {
   readonly roster: Roster;
   readonly S: number;
   readonly crowdN: number;
-  readonly agentsN: number;
+  /** featured agents (grows when a trained policy is deployed as a new desk) */
+  agentsN: number;
   readonly tickSize: Float64Array;
   readonly startPrice: Float64Array;
   readonly pool: OrderPool;
@@ -119,6 +126,10 @@ export class Engine implements FillSink {
   readonly breakers: Breakers;
   /** crisis scenarios, shocks and live parameters (scenarios.ts) */
   readonly scenarios: ScenarioRunner;
+  /** trained policies deployed onto the floor (policy-agents.ts) */
+  readonly policies = new PolicyAgents();
+  /** historical mode: bars drive the fundamental and a synthetic book (null: simulated) */
+  readonly historical: HistoricalFeed | null;
   private _tick = 0;
   private seq = 0;
   private events: EngineEvent[] = [];
@@ -134,7 +145,14 @@ export class Engine implements FillSink {
     const config = SessionConfig.parse(input);
     this.config = config;
     this.allTrades = opts.allTradeEvents ?? false;
-    const S = config.symbols;
+    let hist: HistoricalFeed | null = null;
+    if (config.market.kind === 'historical') {
+      if (!opts.historical) throw new Error('a historical session needs its bars (EngineOptions.historical)');
+      if (opts.historical.series.length !== config.market.series.length) throw new Error(`historical session: ${config.market.series.length} series configured, bars for ${opts.historical.series.length}`);
+      hist = new HistoricalFeed(opts.historical, config.seed);
+    }
+    this.historical = hist;
+    const S = hist ? hist.S : config.symbols;
     this.S = S;
     this.crowdN = config.crowd;
     this.agentsN = config.desks * ROLE_COUNT;
@@ -146,8 +164,12 @@ export class Engine implements FillSink {
       // start prices between 40 and 400, on a 0.01 grid
       this.startPrice[s] = Math.round(40 * Math.exp(setup.next() * Math.log(10)) * 100) / 100;
       this.tickSize[s] = 0.01;
+      if (hist) {
+        this.startPrice[s] = hist.startPrice(s);
+        this.tickSize[s] = hist.tickSize(s);
+      }
     }
-    const names = Array.from({ length: S }, (_, s) => SYMBOL_NAMES[s] ?? `SYM${s}`);
+    const names = hist ? [...hist.names] : Array.from({ length: S }, (_, s) => SYMBOL_NAMES[s] ?? `SYM${s}`);
     const fundRng = Rng.stream(seed, STREAM.fundamental);
     const newsRng = Rng.stream(seed, STREAM.news);
     const schedRng = Rng.stream(seed, STREAM.crowdSchedule);
@@ -190,6 +212,8 @@ export class Engine implements FillSink {
     this.symbolHaltUntil = new Int32Array(S);
     this.breakerRef = new Float64Array(this.startPrice);
     this.breakers = new Breakers(S, this.startPrice);
+    // historical mode: the data already holds the real market's halts; the floor's own start off (docs/DATA.md)
+    if (hist) this.breakers.base = NO_BREAKERS;
     this.scenarios = new ScenarioRunner(this, seed);
 
     this.roster = {
@@ -338,8 +362,9 @@ export class Engine implements FillSink {
     this.tickVolume[s] = (this.tickVolume[s] as number) + qty;
     this.barTrade(book, price, qty);
     this.barTrade(2 * this.S + s, price, qty);
-    const featured = takerOwner >= this.crowdN || makerOwner >= this.crowdN;
+    const featured = (takerOwner >= this.crowdN && takerOwner < HOUSE_OWNER) || (makerOwner >= this.crowdN && makerOwner < HOUSE_OWNER);
     if (featured || this.allTrades) {
+      // the synthetic book of historical mode counts as no agent (-1), like the crowd
       const buyer = takerSide === BUY ? takerOwner : makerOwner;
       const seller = takerSide === BUY ? makerOwner : takerOwner;
       this.emit({
@@ -349,14 +374,15 @@ export class Engine implements FillSink {
         price,
         qty,
         side: takerSide === BUY ? 'buy' : 'sell',
-        buyAgent: buyer >= this.crowdN ? buyer - this.crowdN : -1,
-        sellAgent: seller >= this.crowdN ? seller - this.crowdN : -1,
+        buyAgent: buyer >= this.crowdN && buyer < HOUSE_OWNER ? buyer - this.crowdN : -1,
+        sellAgent: seller >= this.crowdN && seller < HOUSE_OWNER ? seller - this.crowdN : -1,
       });
     }
   }
 
   private settle(owner: number, s: number, side: number, qty: number, price: number, fee: number): void {
     if (owner < this.crowdN) this.crowd.settle(owner, side, qty, price, fee);
+    else if (owner === HOUSE_OWNER) this.historical?.settle(s, side, qty, price);
     else this.desks.settle(owner - this.crowdN, s, side, qty, price, fee);
   }
 
@@ -393,6 +419,9 @@ export class Engine implements FillSink {
       case 'breakers':
         this.breakers.configure(input.config);
         break;
+      case 'deploy':
+        this.policies.deploy(this, input);
+        break;
       case 'halt':
         if (input.desk === null) {
           this.floorHalted = input.halted;
@@ -410,16 +439,28 @@ export class Engine implements FillSink {
     this.emit({ type: 'input', input });
   }
 
+  /** true once a historical session's data has ended: step() does nothing any more */
+  get finished(): boolean {
+    return this.historical?.ended ?? false;
+  }
+
   step(): void {
+    const hist = this.historical;
+    if (hist?.ended) return;
     const t = this._tick;
     const S = this.S;
+    if (this.policies.active) this.policies.beforeTick(this, t);
     this.tickVolume.fill(0);
     this.scenarios.beforeTick(t);
-    this.fundamental.step();
+    if (hist) hist.step(this);
+    else this.fundamental.step();
     const hl = this.news.step(t);
     if (hl) {
-      if (hl.symbol === null) for (let s = 0; s < S; s++) this.fundamental.shock(s, 0.6 * hl.sentiment * 0.004);
-      else this.fundamental.shock(hl.symbol, hl.sentiment * 0.006);
+      // historical mode: headlines move sentiment only; the price path is the data's
+      if (!hist) {
+        if (hl.symbol === null) for (let s = 0; s < S; s++) this.fundamental.shock(s, 0.6 * hl.sentiment * 0.004);
+        else this.fundamental.shock(hl.symbol, hl.sentiment * 0.006);
+      }
       this.emit({ type: 'headline', symbol: hl.symbol, text: hl.text, sentiment: hl.sentiment, strength: hl.strength });
     }
     for (let s = 0; s < S; s++) {
@@ -441,6 +482,7 @@ export class Engine implements FillSink {
     }
     this.breakers.check(this, t);
     if ((t + 1) % BAR_TICKS === 0) this.closeBars();
+    hist?.afterTick(this);
     this._tick = t + 1;
   }
 
@@ -582,6 +624,8 @@ export class Engine implements FillSink {
     h.arr(this.cov).arr(this.meanRet).arr(this.prevBarClose).arr(this.symbolHaltUntil).arr(this.breakerRef);
     this.breakers.hash(h);
     this.scenarios.hash(h);
+    this.historical?.hash(h);
+    if (this.policies.active) this.policies.hash(h);
     for (const r of this.rngs) h.arr(r.state()).num(r.spareValue());
     return h.digest();
   }

@@ -33,6 +33,7 @@ import {
 } from '../../src-shared/scenario';
 import { BUY, SELL } from './book';
 import { MOMENTUM, NOISE } from './crowd';
+import { DESK_CAPITAL } from './desks';
 import type { Engine } from './engine';
 import type { Hasher } from './hash';
 import { Rng, STREAM } from './rng';
@@ -378,8 +379,9 @@ export class ScenarioRunner {
       desks: e.desks.info.map((d) => ({
         desk: d.index,
         name: d.name,
-        pnlImpact: e.desks.deskEquity(e, d.index) - (run.deskStart[d.index] as number),
-        maxDrawdown: run.deskMaxDD[d.index] as number,
+        // a desk deployed while the scenario ran (training.deploy) started from its capital
+        pnlImpact: e.desks.deskEquity(e, d.index) - (run.deskStart[d.index] ?? DESK_CAPITAL),
+        maxDrawdown: run.deskMaxDD[d.index] ?? 0,
       })),
       halts: e.desks.halts - run.haltsStart,
       agents: [...run.agents].sort((a, b) => a.agent - b.agent),

@@ -7,14 +7,17 @@
  *
  * Speed s runs 20·s ticks per wall second (catching up on late timers, at most one second's worth at
  * once); 'max' runs ticks in slices of a few milliseconds, yielding with setImmediate so messages are
- * still handled between slices.
+ * still handled between slices. A historical session (init carries its bars) runs at s × real bar
+ * time instead (ticksPerSecond in src-shared/config.ts), posts an empty batch at least every
+ * HEARTBEAT_MS while running (a daily bar at 1× is one tick per 24 minutes: the host must not think
+ * it stalled), and when its data ends posts the last batch and `ended`, and runs no more ticks.
  *
  * Test hook: if the environment variable BULLPEN_SIM_CRASH_AT_TICK is set to N, the loop throws
  * Error('simulated engine fault at tick N') when it reaches tick N. It exists only so the host's
  * crash handling can be tested end to end; it is never set in normal use.
  */
 import { parentPort } from 'node:worker_threads';
-import { BASE_TICKS_PER_SECOND, type SessionConfig, type Speed } from '../../src-shared/config';
+import { ticksPerSecond, type SessionConfig, type Speed } from '../../src-shared/config';
 import { allocFrame, frameTransferables, type Frame } from '../../src-shared/frame';
 import type { Input } from '../../src-shared/inputs';
 import type { CrowdInspection, EngineMetrics, SimQuery } from '../../src-shared/inspect';
@@ -24,6 +27,10 @@ import { Engine } from './engine';
 import { restore, snapshot } from './snapshot';
 
 const MAX_SLICE_MS = 8;
+/** historical sessions: longest silence while running */
+const HEARTBEAT_MS = 1000;
+/** when the last batch was actually posted (lastBatchAt also moves when there was nothing to post) */
+let lastPostAt = 0;
 
 const port = parentPort;
 if (!port) throw new Error('sim.worker must run inside a worker thread');
@@ -82,10 +89,19 @@ function clearTimers(): void {
   immediate = null;
 }
 
+/**
+ * A deploy grows the floor (a desk, its agents): what happened before it goes out in its own batch,
+ * so a batch's frame and desk-equity samples never mix two floor sizes.
+ */
+function apply(e: Engine, input: Input): void {
+  if (input.kind === 'deploy') flush(e);
+  e.applyInput(input);
+}
+
 function stepOnce(e: Engine): void {
   while (pendingInputs.length > 0) {
     const p = pendingInputs.shift()!;
-    e.applyInput(p.input);
+    apply(e, p.input);
   }
   if (crashAt >= 0 && e.tick === crashAt) throw new Error(`simulated engine fault at tick ${crashAt}`);
   e.step();
@@ -101,7 +117,8 @@ function flush(e: Engine): void {
   const toTick = e.tick;
   const events = e.drainEvents();
   // nothing new at all: no batch (a batch with no ticks but events has fromTick = toTick + 1)
-  if (series.length === 0 && events.length === 0 && keyframes.length === 0) {
+  const heartbeat = e.historical !== null && running && performance.now() - lastPostAt >= HEARTBEAT_MS;
+  if (series.length === 0 && events.length === 0 && keyframes.length === 0 && !heartbeat) {
     lastBatchAt = performance.now();
     return;
   }
@@ -128,6 +145,7 @@ function flush(e: Engine): void {
   post({ type: 'batch', batch }, transfer);
   fromTick = toTick;
   lastBatchAt = performance.now();
+  lastPostAt = lastBatchAt;
 }
 
 function loop(): void {
@@ -140,15 +158,20 @@ function loop(): void {
     const sliceEnd = now + MAX_SLICE_MS;
     if (speed === 'max') {
       do stepOnce(e);
-      while (performance.now() < sliceEnd && performance.now() - lastBatchAt < SIM_BATCH_MS);
+      while (!e.finished && performance.now() < sliceEnd && performance.now() - lastBatchAt < SIM_BATCH_MS);
     } else {
-      const rate = BASE_TICKS_PER_SECOND * speed;
-      tickDebt = Math.min(tickDebt + ((now - lastRunAt) / 1000) * rate, rate);
+      const rate = ticksPerSecond(e.config.market, speed);
+      // (at most one second's worth, but at least one tick: a slow historical rate is below 1 tick/s)
+      tickDebt = Math.min(tickDebt + ((now - lastRunAt) / 1000) * rate, Math.max(rate, 1));
       lastRunAt = now;
-      while (tickDebt >= 1 && performance.now() < sliceEnd) {
+      while (tickDebt >= 1 && !e.finished && performance.now() < sliceEnd) {
         stepOnce(e);
         tickDebt -= 1;
       }
+    }
+    if (e.finished) {
+      end(e);
+      return;
     }
     if (performance.now() - lastBatchAt >= SIM_BATCH_MS) flush(e);
   } catch (err) {
@@ -156,14 +179,28 @@ function loop(): void {
     return;
   }
   if (speed === 'max') immediate = setImmediate(loop);
-  else timer = setTimeout(loop, Math.max(1, Math.min(SIM_BATCH_MS, 1000 / (BASE_TICKS_PER_SECOND * (speed as number)))));
+  else timer = setTimeout(loop, Math.max(1, Math.min(SIM_BATCH_MS, 1000 / ticksPerSecond(e.config.market, speed))));
+}
+
+/** The data of a historical session has ended: the last batch (with the engine's alert), then `ended`. */
+function end(e: Engine): void {
+  running = false;
+  clearTimers();
+  flush(e);
+  post({ type: 'ended', tick: e.tick, reason: `historical data ended at tick ${e.tick}` });
 }
 
 function start(): void {
   if (!engine || running || failed) return;
+  if (engine.finished) {
+    // a fork taken after the last bar: nothing left to run
+    end(engine);
+    return;
+  }
   running = true;
   lastRunAt = performance.now();
   lastBatchAt = lastRunAt;
+  lastPostAt = lastRunAt;
   tickDebt = 0;
   loop();
 }
@@ -195,7 +232,8 @@ port.on('message', (msg: HostToSim) => {
         pendingInputs.length = 0;
         const config: SessionConfig = msg.config;
         speed = config.speed;
-        engine = msg.state ? restore(msg.state, config) : new Engine(config);
+        const opts = msg.bars ? { historical: msg.bars } : {};
+        engine = msg.state ? restore(msg.state, config, opts) : new Engine(config, opts);
         fromTick = engine.tick;
         series = [];
         seriesVol = [];
@@ -246,7 +284,7 @@ port.on('message', (msg: HostToSim) => {
         post({ type: 'inputAccepted', id: msg.id, tick: engine.tick });
         if (!running && !failed) {
           // paused: apply at this tick boundary right away so the host sees its event
-          while (pendingInputs.length > 0) engine.applyInput(pendingInputs.shift()!.input);
+          while (pendingInputs.length > 0) apply(engine, pendingInputs.shift()!.input);
           flush(engine);
         }
         break;

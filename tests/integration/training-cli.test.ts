@@ -39,14 +39,30 @@ describe('bullpen train / eval', () => {
     expect(rows[0]!.replace(/^\S.*?\s{2,}/, '')).toBe(rows[1]!.replace(/^\S.*?\s{2,}/, '')); // the same policy scores the same
   }, 90_000);
 
+  it('trains through the curriculum: the level is in the progress line and the stored learning curve', () => {
+    const t = bullpen('train', '--env', 'trading', '--steps', '256', '--seed', '4', '--curriculum', '--hyperparams', '{"n_envs":2,"n_steps":32,"batch_size":64,"n_epochs":1}', '--env-config', '{"crowd":16,"desks":1,"episodeSteps":16,"warmupTicks":20,"curriculum":{"window":2,"thresholds":[-1e9,-1e9,-1e9]}}', '--eval-episodes', '0', '--json');
+    expect(t.status, t.stderr).toBe(0);
+    expect(t.stderr).toMatch(/steps\/s {2}level beginner$/m);
+    expect(t.stderr).toMatch(/steps\/s {2}level (intermediate|expert|master)$/m);
+    const run = JSON.parse(t.stdout) as { id: string; curriculum: boolean };
+    expect(run.curriculum).toBe(true);
+    const file = join(dir, 'curriculum-run.json');
+    const e = bullpen('eval', run.id, '--episodes', '1', '--export', file);
+    expect(e.status, e.stderr).toBe(0);
+    const levels = (JSON.parse(readFileSync(file, 'utf8')) as { metrics: { metrics: { curriculum_level: number; curriculum_name: string } }[] }).metrics.map((m) => m.metrics.curriculum_level);
+    expect(levels).toHaveLength(4);
+    expect(levels[0]).toBe(0);
+    expect(levels.at(-1)).toBeGreaterThan(0);
+  }, 60_000);
+
   it('refuses invalid hyperparameters naming the field, and an unknown checkpoint', () => {
     const t = bullpen('train', '--env', 'trading', '--steps', '100', '--hyperparams', '{"gamma":2}');
     expect(t.status).toBe(1);
     expect(t.stderr).toMatch(/^bullpen train: Invalid PPO hyperparameters — gamma: /m);
-    // curriculum training is not built: refused, never silently ignored
-    const c = bullpen('train', '--env', 'trading', '--steps', '100', '--curriculum');
+    // curriculum settings are validated like the rest of the env config
+    const c = bullpen('train', '--env', 'trading', '--steps', '100', '--curriculum', '--env-config', '{"curriculum":{"window":0}}');
     expect(c.status).toBe(1);
-    expect(c.stderr).toMatch(/curriculum: curriculum training is not built yet/);
+    expect(c.stderr).toMatch(/Invalid trading env config — curriculum\.window: /);
     const e = bullpen('eval', 'no-such-checkpoint');
     expect(e.status).toBe(1);
     expect(e.stderr).toMatch(/"no-such-checkpoint" is neither a checkpoint or run id in the library nor a readable file/);

@@ -150,4 +150,14 @@ describe('TrainingService (Piscina pool)', () => {
     expect(store.failInterrupted('2026-01-01T00:00:02Z')).toBeGreaterThanOrEqual(1);
     expect(store.getRun('r-keep')).toMatchObject({ status: 'failed', error: 'interrupted: the app ended while the run was in progress' });
   });
+
+  it('the app marks runs a dead process left running as failed when its training service starts', async () => {
+    store.createRun({ id: 'r-cut', env: 'trading', algo: 'ppo', seed: 1, totalSteps: 10, hyperparams: {}, envConfig: {}, curriculum: false, resumedFrom: null, createdAt: '2026-01-01T00:00:00Z' });
+    store.markRunning('r-cut', '2026-01-01T00:00:01Z');
+    const cli = new TrainingService({ store, maxThreads: 1 });
+    expect(store.getRun('r-cut')!.status).toBe('running');
+    const app = new TrainingService({ store, maxThreads: 1, recoverInterrupted: true });
+    expect(store.getRun('r-cut')).toMatchObject({ status: 'failed', error: 'interrupted: the app ended while the run was in progress' });
+    await Promise.all([cli.close(), app.close()]);
+  });
 });

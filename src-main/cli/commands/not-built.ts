@@ -5,9 +5,7 @@ import { EXIT_NOT_BUILT } from '../context';
  * Subcommands whose feature is not built yet: they are listed (so `--help` shows the whole tool),
  * and running one says honestly which feature brings it, exiting with code 2.
  */
-const NOT_BUILT = [
-  { name: 'tournament', description: 'pit agents and policies against each other', feature: 'the agent tournament and leaderboard' },
-] as const;
+const NOT_BUILT: readonly { name: string; description: string; feature: string }[] = [];
 
 export function registerNotBuilt(program: Command): void {
   for (const c of NOT_BUILT) {

@@ -52,7 +52,7 @@ interface TrainOpts {
 function progressLine(p: TrainingProgress, tty: boolean, width = 30): string {
   const pct = Math.min(100, Math.floor((p.timesteps / p.total_steps) * 100));
   const f = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : '—');
-  const stats = `steps ${p.timesteps}/${p.total_steps}  ep ${p.episodes}  return ${f(p.ep_rew_mean)}  pg ${f(p.policy_gradient_loss, 4)}  vf ${f(p.value_loss, 4)}  ent ${f(-p.entropy_loss)}  kl ${f(p.approx_kl, 4)}  clip ${f(p.clip_fraction)}  ev ${f(p.explained_variance, 2)}  ${p.fps.toFixed(0)} steps/s  level ${p.curriculum_level}`;
+  const stats = `steps ${p.timesteps}/${p.total_steps}  ep ${p.episodes}  return ${f(p.ep_rew_mean)}  pg ${f(p.policy_gradient_loss, 4)}  vf ${f(p.value_loss, 4)}  ent ${f(-p.entropy_loss)}  kl ${f(p.approx_kl, 4)}  clip ${f(p.clip_fraction)}  ev ${f(p.explained_variance, 2)}  ${p.fps.toFixed(0)} steps/s  level ${p.curriculum_name ?? p.curriculum_level}`;
   if (!tty) return `train: ${pct}% ${stats}\n`;
   const fill = Math.round((pct / 100) * width);
   return `\r\x1b[2K[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${String(pct).padStart(3)}%  ${stats}`;
@@ -72,11 +72,11 @@ export function registerTrain(program: Command): void {
     })
     .requiredOption('--steps <n>', 'environment steps to train', intArg('--steps', 1, 1_000_000_000))
     .option('--seed <n>', 'seed of the run (its only source of randomness)', intArg('--seed', 0, 0x7fff_ffff), 0)
-    .option('--curriculum', 'train through the difficulty levels (not built yet: refused with a message)')
+    .option('--curriculum', 'train through the difficulty levels, beginner to master (settings: --env-config \'{"curriculum":{"window":20,"thresholds":[0,0,0]}}\')')
     .option('--hyperparams <json>', 'hyperparameters (SB3 names), e.g. \'{"learning_rate":0.001}\'', jsonObject('--hyperparams'))
     .option('--env-config <json>', 'environment config, e.g. \'{"reward":"pnl_risk"}\'', jsonObject('--env-config'))
     .option('--eval-episodes <n>', 'held-out evaluation episodes at the end (0: none)', intArg('--eval-episodes', 0, 1000), 10)
-    .option('--resume <checkpoint>', 'warm-start from a checkpoint id in the library')
+    .option('--resume <checkpoint>', 'continue from a checkpoint id in the library (its parameters, optimiser state and curriculum level)')
     .option('--json', 'print the final run record as JSON instead of the report')
     .action(async (opts: TrainOpts, cmd: Command) => {
       const algo = opts.algo ?? (opts.env === 'trading' ? 'ppo' : 'mappo');

@@ -8,4 +8,6 @@ export type HandlersFor<K extends Method> = { [M in K]: (params: ParsedParams<M>
 export interface RouteContext {
   host: SessionHost;
   services: RouterServices;
+  /** false while the floor shows a recording: commands that change the live session answer not_live */
+  isLive: () => boolean;
 }

@@ -14,10 +14,10 @@
  * state(): the three observations concatenated (the centralised critic's input).
  */
 import { z } from 'zod';
-import { REGIMES } from '../../../src-shared/roster';
 import { Box, Discrete, type BoxSpace, type DiscreteSpace } from '../env';
 import type { MultiAgentEnv, MultiStepResult } from '../multi-env';
 import { Rng } from '../rng';
+import { deskTarget, writeDeskObservations } from './features';
 import { AGENT_CAPITAL, MarketSim, marketConfigSchema, marketFeatureCount } from './market';
 import { REWARD_KINDS, RewardShaper, type RewardKind } from './rewards';
 
@@ -78,8 +78,9 @@ export class DeskEnv implements MultiAgentEnv {
   }
 
   /** Curriculum hook (see TradingEnv.setCurriculumLevel). */
-  setCurriculumLevel(level: number): void {
-    this.curriculumLevel = level;
+  setCurriculumLevel(level: number | null): void {
+    this.curriculumLevel = level ?? 0;
+    this.market.level = level;
     this.fresh = true;
   }
 
@@ -140,13 +141,9 @@ export class DeskEnv implements MultiAgentEnv {
       const a = actions[i]!;
       if (!(a === 0 || a === 1 || a === 2)) throw new Error(`DeskEnv.step: ${DESK_AGENTS[i]}'s action ${a} is not in Discrete(3)`);
     }
-    this.view = actions[0]! - 1;
-    const rm = actions[1]!;
-    this.limitLots = rm === 0 ? 0 : rm === 1 ? Math.floor(c.maxLots / 2) : c.maxLots;
-    const lot = m.lotUnits;
-    const lim = this.limitLots * lot;
-    const pos = m.position(this.trader);
-    const target = Math.max(-lim, Math.min(lim, pos + (actions[2]! - 1) * lot));
+    const { view, limitLots, target } = deskTarget(actions, m.position(this.trader), m.lotUnits, c.maxLots);
+    this.view = view;
+    this.limitLots = limitLots;
     this.lastTarget = target;
     m.trade(this.trader, target);
     const exposure = (m.position(this.trader) * m.mark) / AGENT_CAPITAL;
@@ -173,34 +170,20 @@ export class DeskEnv implements MultiAgentEnv {
     const c = this.config;
     const m = this.market;
     const [an, rk, tr] = this.obs as [Float64Array, Float64Array, Float64Array];
-    m.features(an, 0);
-    const L = c.lookback;
-    const maxU = c.maxLots * m.lotUnits;
-    const posFrac = m.position(this.trader) / maxU;
-    const eq = this.equity;
-    const pnl = Math.max(-10, Math.min(10, ((eq - this.startEquity) / AGENT_CAPITAL) * 100));
-    const dd = this.peak > 0 ? Math.min(10, ((this.peak - eq) / this.peak) * 100) : 0;
-    const ind = m.engine.symInd[m.s]!;
-    const volRatio = ind.longVar > 0 && Number.isFinite(ind.realisedVol) ? Math.max(-1, Math.min(4, ind.realisedVol / Math.sqrt(ind.longVar) - 1)) : 0;
-    const reg = m.engine.regimes[m.s]!;
-    rk[0] = posFrac;
-    rk[1] = Math.max(-10, Math.min(10, (m.position(this.trader) * m.mark) / AGENT_CAPITAL * 10));
-    rk[2] = pnl;
-    rk[3] = dd;
-    rk[4] = volRatio;
-    rk[5] = Number.isFinite(reg.confidence) ? reg.confidence : 0;
-    rk[6] = this.limitLots / c.maxLots;
-    rk[7] = 1 - this.t / c.episodeSteps;
-    // trader: the analyst part's first L entries are the step returns
-    for (let i = 0; i < L; i++) tr[i] = an[i]!;
-    const sentAt = L + 7 + REGIMES.length + 1;
-    tr[L] = an[sentAt] ?? 0;
-    tr[L + 1] = an[sentAt + 1] ?? 0;
-    tr[L + 2] = posFrac;
-    tr[L + 3] = this.view;
-    tr[L + 4] = this.limitLots / c.maxLots;
-    tr[L + 5] = pnl;
-    tr[L + 6] = 1 - this.t / c.episodeSteps;
+    const a = this.trader;
+    writeDeskObservations(
+      m.engine,
+      m.s,
+      m.steps,
+      { position: m.position(a), cash: m.cash(a), equity: this.equity, startEquity: this.startEquity, lotUnits: m.lotUnits, mark: m.mark, peak: this.peak, limitLots: this.limitLots, view: this.view },
+      AGENT_CAPITAL,
+      c.maxLots,
+      this.t,
+      c.episodeSteps,
+      an,
+      rk,
+      tr,
+    );
     return this.obs;
   }
 }

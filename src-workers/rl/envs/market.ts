@@ -12,10 +12,11 @@
  * halted RL desk's decision cycle is never scheduled (`desks.nextCycle`).
  */
 import { z } from 'zod';
-import { REGIMES } from '../../../src-shared/roster';
 import { BUY, SELL } from '../../sim/book';
 import { DESK_CAPITAL, ROLE_COUNT } from '../../sim/desks';
 import { Engine } from '../../sim/engine';
+import { curriculumConfigSchema, curriculumInputs } from '../curriculum';
+import { StepFeatures } from './features';
 
 export const marketConfigSchema = z
   .object({
@@ -44,6 +45,8 @@ export const marketConfigSchema = z
     volatility: z.number().min(0).max(100).default(1),
     newsRate: z.number().min(0).max(100).default(1),
     liquidity: z.number().min(0).max(100).default(1),
+    /** curriculum settings (used only when a run trains with `curriculum`; curriculum.ts) */
+    curriculum: curriculumConfigSchema.optional(),
   })
   .strict();
 export type MarketConfigInput = z.input<typeof marketConfigSchema>;
@@ -52,20 +55,7 @@ export type MarketConfig = z.output<typeof marketConfigSchema>;
 /** Capital of each agent account (the engine's: a desk's capital split over its five members). */
 export const AGENT_CAPITAL = DESK_CAPITAL / ROLE_COUNT;
 
-/** Number of market features `MarketSim.features` writes (for a given lookback). */
-export function marketFeatureCount(lookback: number): number {
-  return lookback + 7 + REGIMES.length + 3;
-}
-
-/** Names of the market features, in order (for reasoning traces and docs). */
-export function marketFeatureNames(lookback: number): string[] {
-  const n: string[] = [];
-  for (let i = lookback; i >= 1; i--) n.push(`return[t-${i - 1}]`);
-  n.push('volume', 'rsi', 'macd/atr', 'bollinger %b', 'ema10-ema50/atr', 'adx', 'vol ratio');
-  for (const r of REGIMES) n.push(`regime=${r}`);
-  n.push('regime confidence', 'sentiment', 'sentiment change');
-  return n;
-}
+export { marketFeatureCount, marketFeatureNames } from './features';
 
 /**
  * The engine as the environments run it: identical, except that it keeps no event log (orders,
@@ -75,9 +65,6 @@ export function marketFeatureNames(lookback: number): string[] {
 class EnvEngine extends Engine {
   override emit(): void {}
 }
-
-const fin = (x: number): number => (Number.isFinite(x) ? x : 0);
-const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
 
 /**
  * One market with the RL desk's accounts. `advance()` runs one environment step of ticks;
@@ -92,22 +79,19 @@ export class MarketSim {
   readonly s: number;
   /** units in one lot at the start price of the current market */
   lotUnits = 1;
-  /** marks at the last `lookback + 1` step boundaries (ring) */
-  private readonly marks: Float64Array;
-  private head = 0;
-  stepVolume = 0;
-  private avgVolume = 1;
-  private prevSentiment = 0;
-  sentimentChange = 0;
+  /** the step history behind the market features (shared with a policy deployed on the floor) */
+  readonly steps: StepFeatures;
   marketSeed = 0;
   episodesOnMarket = 0;
+  /** the curriculum level markets are built at (curriculum.ts), or null: the configured market */
+  level: number | null = null;
 
   constructor(readonly cfg: MarketConfig) {
     if (cfg.symbol >= cfg.symbols) throw new Error(`market config — symbol: ${cfg.symbol} is not one of the ${cfg.symbols} symbols`);
     this.deskIndex = cfg.desks;
     this.agent0 = cfg.desks * ROLE_COUNT;
     this.s = cfg.symbol;
-    this.marks = new Float64Array(cfg.lookback + 1);
+    this.steps = new StepFeatures(cfg.lookback);
   }
 
   /** Builds a fresh market from a seed and runs its warm-up. */
@@ -119,9 +103,13 @@ export class MarketSim {
     // a halted desk still runs its (vetoed) decision cycles, reasoning sentences included: the RL
     // desk's next cycle is scheduled past the end of time instead (~15% of a step)
     e.desks.nextCycle[this.deskIndex] = 0x7fffffff;
-    if (c.volatility !== 1) e.applyInput({ kind: 'setParam', param: 'volatility', value: c.volatility });
-    if (c.newsRate !== 1) e.applyInput({ kind: 'setParam', param: 'newsRate', value: c.newsRate });
-    if (c.liquidity !== 1) e.applyInput({ kind: 'setParam', param: 'liquidity', value: c.liquidity });
+    if (this.level !== null) {
+      for (const input of curriculumInputs(this.level, c, curriculumConfigSchema.parse(c.curriculum ?? {}))) e.applyInput(input);
+    } else {
+      if (c.volatility !== 1) e.applyInput({ kind: 'setParam', param: 'volatility', value: c.volatility });
+      if (c.newsRate !== 1) e.applyInput({ kind: 'setParam', param: 'newsRate', value: c.newsRate });
+      if (c.liquidity !== 1) e.applyInput({ kind: 'setParam', param: 'liquidity', value: c.liquidity });
+    }
     this.engine = e;
     this.lotUnits = Math.max(1, Math.round((c.lotFraction * AGENT_CAPITAL) / (e.startPrice[this.s] as number)));
     let vol = 0;
@@ -129,12 +117,7 @@ export class MarketSim {
       e.step();
       vol += e.tickVolume[this.s] as number;
     }
-    this.avgVolume = Math.max(1, c.warmupTicks > 0 ? (vol / c.warmupTicks) * c.ticksPerStep : 1);
-    this.marks.fill(e.mark[this.s] as number);
-    this.head = 0;
-    this.prevSentiment = e.news.sentiment[this.s] as number;
-    this.sentimentChange = 0;
-    this.stepVolume = 0;
+    this.steps.start(e, this.s, Math.max(1, c.warmupTicks > 0 ? (vol / c.warmupTicks) * c.ticksPerStep : 1));
     this.episodesOnMarket = 0;
   }
 
@@ -204,42 +187,11 @@ export class MarketSim {
       e.step();
       vol += e.tickVolume[s] as number;
     }
-    this.stepVolume = vol;
-    this.avgVolume = 0.98 * this.avgVolume + 0.02 * Math.max(vol, 1);
-    this.head = (this.head + 1) % this.marks.length;
-    this.marks[this.head] = e.mark[s] as number;
-    const sent = e.news.sentiment[s] as number;
-    this.sentimentChange = sent - this.prevSentiment;
-    this.prevSentiment = sent;
+    this.steps.advance(e, s, vol);
   }
 
   /** Writes the market features (see marketFeatureNames) at `out[off…]`; returns the next offset. */
   features(out: Float64Array, off: number): number {
-    const L = this.cfg.lookback;
-    const n = this.marks.length;
-    let o = off;
-    for (let i = L; i >= 1; i--) {
-      const cur = this.marks[(this.head - i + 1 + n * 2) % n]!;
-      const prev = this.marks[(this.head - i + n * 2) % n]!;
-      out[o++] = clamp(fin(Math.log(cur / prev) * 100), -10, 10);
-    }
-    out[o++] = clamp(fin(Math.log1p(this.stepVolume / this.avgVolume)), 0, 5);
-    const e = this.engine;
-    const ind = e.symInd[this.s]!;
-    const atr = ind.atr.value;
-    const okAtr = Number.isFinite(atr) && atr > 0;
-    out[o++] = fin((ind.rsi.value - 50) / 50);
-    out[o++] = okAtr ? clamp(fin(ind.macd.hist / atr), -5, 5) : 0;
-    const w = ind.bb.upper - ind.bb.lower;
-    out[o++] = w > 0 ? clamp(fin((ind.lastClose - ind.bb.lower) / w - 0.5), -2, 2) : 0;
-    out[o++] = okAtr ? clamp(fin((ind.ema10.value - ind.ema50.value) / atr), -5, 5) : 0;
-    out[o++] = clamp(fin(ind.dmi.adx / 50), 0, 2);
-    out[o++] = ind.longVar > 0 ? clamp(fin(ind.realisedVol / Math.sqrt(ind.longVar) - 1), -1, 4) : 0;
-    const reg = e.regimes[this.s]!;
-    for (let r = 0; r < REGIMES.length; r++) out[o++] = reg.regime === r ? 1 : 0;
-    out[o++] = fin(reg.confidence);
-    out[o++] = fin(e.news.sentiment[this.s] as number);
-    out[o++] = clamp(fin(this.sentimentChange * 5), -5, 5);
-    return o;
+    return this.steps.write(this.engine, this.s, out, off);
   }
 }

@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { Box, Discrete, type BoxSpace, type DiscreteSpace, type Env, type StepResult } from '../env';
 import { Rng } from '../rng';
+import { TRADING_OWN_FEATURES, tradingTargetUnits, writeTradingOwn } from './features';
 import { AGENT_CAPITAL, MarketSim, marketConfigSchema, marketFeatureCount, marketFeatureNames } from './market';
 import { REWARD_KINDS, RewardShaper, type RewardKind } from './rewards';
 
@@ -41,7 +42,7 @@ export function parseTradingEnvConfig(input: unknown): TradingEnvConfig {
   throw new Error(`Invalid trading env config — ${r.error.issues.map((i) => `${i.path.join('.') || (i as { keys?: string[] }).keys?.join(', ') || '(config)'}: ${i.message}`).join('; ')}`);
 }
 
-const OWN_FEATURES = 4;
+const OWN_FEATURES = TRADING_OWN_FEATURES.length;
 
 /** Something that picks an action from an observation (a policy, buy-and-hold, random). */
 export type TradingPolicy = (obs: Float64Array, env: TradingEnv) => number | Float64Array;
@@ -85,7 +86,7 @@ export class TradingEnv implements Env<DiscreteSpace | BoxSpace> {
   }
 
   static featureNames(lookback = 8): string[] {
-    return [...marketFeatureNames(lookback), 'position', 'cash', 'pnl %', 'time left'];
+    return [...marketFeatureNames(lookback), ...TRADING_OWN_FEATURES];
   }
 
   get agent(): number {
@@ -93,11 +94,12 @@ export class TradingEnv implements Env<DiscreteSpace | BoxSpace> {
   }
 
   /**
-   * Curriculum hook: the scenario feature will map a level to market conditions (shocks, volatility,
-   * news rate); until then every level is the configured market. Applies from the next market built.
+   * Curriculum: markets are built at a difficulty level (curriculum.ts; null: the configured market
+   * as it is). Applies from the next market built.
    */
-  setCurriculumLevel(level: number): void {
-    this.curriculumLevel = level;
+  setCurriculumLevel(level: number | null): void {
+    this.curriculumLevel = level ?? 0;
+    this.market.level = level;
     this.fresh = true;
   }
 
@@ -156,20 +158,7 @@ export class TradingEnv implements Env<DiscreteSpace | BoxSpace> {
   targetUnits(action: number | Float64Array): number {
     const c = this.config;
     const m = this.market;
-    const maxU = c.maxLots * m.lotUnits;
-    const pos = m.position(this.agent);
-    if (typeof action === 'number') {
-      if (!Number.isInteger(action) || action < 0 || action > 2 * c.sizes.length) {
-        throw new Error(`TradingEnv.step: action ${action} is not in Discrete(${1 + 2 * c.sizes.length})`);
-      }
-      if (action === 0) return pos;
-      const k = c.sizes.length;
-      const lots = action <= k ? c.sizes[action - 1]! : -c.sizes[action - k - 1]!;
-      return Math.max(-maxU, Math.min(maxU, pos + lots * m.lotUnits));
-    }
-    const x = action[0]!;
-    if (!Number.isFinite(x)) throw new Error(`TradingEnv.step: continuous action ${x} is not a number`);
-    return Math.round(Math.max(-1, Math.min(1, x)) * c.maxLots) * m.lotUnits;
+    return tradingTargetUnits(action, m.position(this.agent), m.lotUnits, c.maxLots, c.sizes);
   }
 
   step(action: number | Float64Array): StepResult {
@@ -196,12 +185,9 @@ export class TradingEnv implements Env<DiscreteSpace | BoxSpace> {
     const m = this.market;
     const c = this.config;
     const o = this.obs;
-    let i = m.features(o, 0);
+    const i = m.features(o, 0);
     const a = this.agent;
-    o[i++] = m.position(a) / (c.maxLots * m.lotUnits);
-    o[i++] = Math.max(-10, Math.min(10, m.cash(a) / AGENT_CAPITAL - 1));
-    o[i++] = Math.max(-10, Math.min(10, ((m.equity(a) - this.startEquity) / AGENT_CAPITAL) * 100));
-    o[i++] = 1 - this.t / c.episodeSteps;
+    writeTradingOwn(o, i, { position: m.position(a), cash: m.cash(a), equity: m.equity(a), startEquity: this.startEquity, lotUnits: m.lotUnits }, AGENT_CAPITAL, c.maxLots, this.t, c.episodeSteps);
     return o;
   }
 }
