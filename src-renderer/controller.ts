@@ -10,6 +10,7 @@ import { CallError } from './api/transport';
 import { decimalsFor } from './format';
 import { frames, ingestBatch, observedTickRate, recordDecisions, resetFrames } from './frames';
 import { fitSeriesToRoster, ingestSeries, ingestTrades, resetSeries, series } from './series';
+import { noteFills } from './floor/FillArcs';
 import { useFloor, type BoardRow, type DeskRow, type FeedEvent } from './store';
 import { hiddenByReplay, replayOpen, useReplay } from './store/replay';
 import { renderStats } from './floor/stats';
@@ -116,7 +117,10 @@ function onEvents(events: BullpenEvent[]): void {
     else if (e.type === 'trade' && (e.buyAgent >= 0 || e.sellAgent >= 0)) trades.push(e);
   }
   if (decisions.length) recordDecisions(decisions);
-  if (trades.length) ingestTrades(trades);
+  if (trades.length) {
+    ingestTrades(trades);
+    noteFills(trades);
+  }
   if (scenarios.length) {
     noteScenarioEvents(scenarios);
     onScenarioEvents(scenarios);

@@ -17,9 +17,29 @@ export const TOURNAMENT_DESK_NAMES: Record<TournamentDesk, string> = {
   macro: 'Macro Desk',
 };
 
-/** `isolated`: each entrant alone against the historical path; `shared`: all on one book, their net flow moves its price. */
-export const TournamentMode = z.enum(['isolated', 'shared']);
+/**
+ * `isolated`: each entrant alone against the historical path; `shared`: all on one book, their net
+ * flow moves its price; `floor`: the desks and policies trade on one real engine floor replaying the
+ * series (historical mode), the baselines as in isolated mode.
+ */
+export const TournamentMode = z.enum(['isolated', 'shared', 'floor']);
 export type TournamentMode = z.infer<typeof TournamentMode>;
+
+/** One line per mode, for pickers and help. */
+export const TOURNAMENT_MODE_INFO: Record<TournamentMode, { label: string; explain: string }> = {
+  isolated: { label: 'isolated', explain: 'each entrant alone against the historical bars: no interaction' },
+  shared: { label: 'shared book', explain: "all entrants on one modelled book: their net order flow moves everyone's fills and marks" },
+  floor: { label: 'on one floor (the engine)', explain: 'desks and policies trade on one live engine floor replaying the bars, with a crowd; their orders move the same books' },
+};
+
+/** In floor mode the baselines do not trade on the floor: their rows say so. */
+export function entrantNote(mode: TournamentMode, kind: EntrantKind): string | null {
+  if (mode !== 'floor' || kind === 'desk' || kind === 'policy') return null;
+  return 'not on the floor: ran alone against the historical bars (as in isolated mode)';
+}
+
+/** the engine's fee parameter (setParam feeBps) goes up to this */
+export const FLOOR_MAX_FEE_BPS = 100;
 
 /** The market regimes results are broken down by (docs/TOURNAMENTS.md, "Regimes"). */
 export const TOURNAMENT_REGIMES = ['trending', 'ranging', 'volatile', 'crisis'] as const;
@@ -51,9 +71,9 @@ export const TournamentSpec = z
     policies: z.array(z.string().min(1).max(64)).max(8).default([]),
     /** starting capital of every entrant */
     capital: z.number().finite().min(100).max(1e12).default(100_000),
-    /** commission per fill, basis points of the traded value */
+    /** commission per fill, basis points of the traded value (floor mode: the engine's taker fee, ≤ FLOOR_MAX_FEE_BPS) */
     feeBps: z.number().finite().min(0).max(1000).default(1),
-    /** slippage on (size vs bar volume and bar range, docs/TOURNAMENTS.md); off: fills at the open exactly */
+    /** slippage on (size vs bar volume and bar range, docs/TOURNAMENTS.md); off: fills at the open exactly. Floor mode: the baselines only (the floor's book sets its own prices) */
     slippage: z.boolean().default(true),
     mode: TournamentMode.default('isolated'),
     /** seed of the random baseline and of the bootstrap */
@@ -66,7 +86,8 @@ export const TournamentSpec = z
   .refine((s) => s.since === undefined || s.until === undefined || Date.parse(s.since) < Date.parse(s.until), {
     path: ['until'],
     message: 'until must be after since',
-  });
+  })
+  .refine((s) => s.mode !== 'floor' || s.feeBps <= FLOOR_MAX_FEE_BPS, { path: ['feeBps'], message: `the floor's fee goes up to ${FLOOR_MAX_FEE_BPS} bp in floor mode` });
 export type TournamentSpecInput = z.input<typeof TournamentSpec>;
 export type TournamentSpec = z.output<typeof TournamentSpec>;
 
@@ -125,8 +146,19 @@ export const EntrantResult = z.object({
   regimes: z.array(RegimeResult),
   /** at most ~1,000 points (downsampled), for overlays */
   equity: z.array(EquityPoint),
+  /** how this entrant ran where that differs from the tournament's mode (entrantNote) */
+  note: z.string().nullable().optional(),
 });
 export type EntrantResult = z.infer<typeof EntrantResult>;
+
+/** A stored result with every entrant's note (derived from the mode and the entrant's kind, not stored). */
+export function withEntrantNotes<T extends { mode: TournamentMode; leaderboard: EntrantResult[] }>(t: T): T {
+  const leaderboard = t.leaderboard.map((e) => {
+    const note = entrantNote(t.mode, e.kind);
+    return note === null ? e : { ...e, note };
+  });
+  return { ...t, leaderboard };
+}
 
 export const TournamentStatus = z.enum(['running', 'completed', 'cancelled', 'failed']);
 export type TournamentStatus = z.infer<typeof TournamentStatus>;

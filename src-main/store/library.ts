@@ -193,7 +193,7 @@ export const MIGRATIONS: readonly Migration[] = [
         id          TEXT PRIMARY KEY,
         name        TEXT NOT NULL,
         spec        TEXT NOT NULL CHECK (json_valid(spec)),
-        mode        TEXT NOT NULL CHECK (mode IN ('isolated', 'shared')),
+        mode        TEXT NOT NULL CHECK (mode IN ('isolated', 'shared', 'floor')),
         status      TEXT NOT NULL CHECK (status IN ('running', 'completed', 'cancelled', 'failed')),
         exchange    TEXT NOT NULL,
         symbol      TEXT NOT NULL,

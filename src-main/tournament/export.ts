@@ -4,7 +4,7 @@ import type { TournamentResult } from '../../src-shared/tournament-api';
 const HEADER = [
   'rank', 'entrant', 'kind', 'ref', 'mode', 'total_return', 'sharpe', 'sharpe_ci_low', 'sharpe_ci_high', 'distinguishable_from_zero',
   'sortino', 'max_drawdown', 'calmar', 'win_rate', 'turnover', 'fees_paid', 'slippage_paid', 'trades', 'exposure', 'final_equity',
-  'trending_return', 'ranging_return', 'volatile_return', 'crisis_return',
+  'trending_return', 'ranging_return', 'volatile_return', 'crisis_return', 'note',
 ] as const;
 
 function cell(v: string | number | boolean | null): string {
@@ -23,7 +23,7 @@ export function leaderboardCsv(t: TournamentResult): string {
       [
         e.rank, e.name, e.kind, e.ref, t.mode, m.totalReturn, m.sharpe, m.sharpeCI[0], m.sharpeCI[1], e.distinguishable,
         m.sortino, m.maxDrawdown, m.calmar, m.winRate, m.turnover, m.feesPaid, m.slippagePaid, m.trades, m.exposure, m.finalEquity,
-        reg('trending'), reg('ranging'), reg('volatile'), reg('crisis'),
+        reg('trending'), reg('ranging'), reg('volatile'), reg('crisis'), e.note ?? null,
       ]
         .map(cell)
         .join(','),

@@ -9,6 +9,7 @@ const date = (ts: number | null): string => (ts === null ? '—' : new Date(ts).
 export const MODE_TEXT = {
   isolated: 'isolated mode: each entrant alone against the historical path',
   shared: 'shared mode: all entrants on one book, their net orders move its price',
+  floor: 'floor mode: the desks and policies on one engine floor replaying the bars (their orders move the same books); the baselines alone',
 } as const;
 
 /** "1.23 [0.40, 2.00]" */
@@ -34,10 +35,12 @@ export function formatLeaderboard(t: TournamentResult): string {
   const rows = [['rank', 'entrant', 'return', 'Sharpe [95% CI]', '', 'Sortino', 'max DD', 'Calmar', 'win rate', 'turnover', 'fees', 'trades']];
   for (const e of t.leaderboard) {
     const m = e.metrics;
-    rows.push([String(e.rank), e.name, pct(m.totalReturn), sharpeWithCI(m), e.distinguishable ? '' : '*', fx(m.sortino), pct(m.maxDrawdown), fx(m.calmar), pct(m.winRate, 1), fx(m.turnover, 1), fx(m.feesPaid), String(m.trades)]);
+    rows.push([String(e.rank), e.note ? `${e.name} †` : e.name, pct(m.totalReturn), sharpeWithCI(m), e.distinguishable ? '' : '*', fx(m.sortino), pct(m.maxDrawdown), fx(m.calmar), pct(m.winRate, 1), fx(m.turnover, 1), fx(m.feesPaid), String(m.trades)]);
   }
   out.push('', table(rows, [true, false, true, true, false, true, true, true, true, true, true, true]));
   out.push('* not distinguishable from zero: the Sharpe ratio\'s 95% interval (stationary block bootstrap) includes 0');
+  const note = t.leaderboard.find((e) => e.note)?.note;
+  if (note) out.push(`† ${note}`);
   const rb = t.regimeBars;
   out.push('', `by regime (return; Sharpe) — bars: trending ${rb.trending}, ranging ${rb.ranging}, volatile ${rb.volatile}, crisis ${rb.crisis}`);
   const reg = [['entrant', 'trending', 'ranging', 'volatile', 'crisis']];

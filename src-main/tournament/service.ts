@@ -6,7 +6,10 @@ import { timeframeMs, type BarSeries } from '../../src-shared/market-data';
 import {
   DEFAULT_TOURNAMENT_SERIES,
   TOURNAMENT_DESK_NAMES,
+  TOURNAMENT_DESKS,
   TournamentSpec,
+  withEntrantNotes,
+  type EntrantKind,
   type EntrantProgress,
   type EntrantResult,
   type TournamentExport,
@@ -15,6 +18,8 @@ import {
   type TournamentSpecInput,
 } from '../../src-shared/tournament-api';
 import { columnsFromBars } from '../../src-workers/tournament/bars';
+import { planDeployment } from '../../src-workers/sim/policy-agents';
+import { deployInputOf } from '../../src-workers/tournament/floor-runner';
 import { PolicyStrategy } from '../../src-workers/tournament/policy';
 import { labelRegimes, regimeCounts } from '../../src-workers/tournament/regimes';
 import type { EntrantDesc, EntrantRun } from '../../src-workers/tournament/run';
@@ -29,7 +34,8 @@ import { leaderboardCsv } from './export';
 /**
  * Strategy tournaments (docs/TOURNAMENTS.md): validates a spec (errors name the field; nothing is
  * stored for a bad one), reads the bars from the library, labels their regimes, and runs the entrants
- * in a Piscina pool — one task per entrant in isolated mode, one task for all in shared mode — with
+ * in a Piscina pool — one task per entrant in isolated mode, one task for all in shared mode, in
+ * floor mode one task running the desks and policies on one engine floor plus one per baseline — with
  * the bars in a SharedArrayBuffer. Progress (bars done per entrant) goes to listeners; `cancel` stops
  * the tasks at their next progress point; the leaderboard is stored in one transaction at the end.
  */
@@ -153,8 +159,15 @@ export class TournamentService {
     this.active.set(id, run);
     this.emit(id, 'running', null, true);
 
-    const groups: number[][] = spec.mode === 'shared' ? [entrants.map((_, i) => i)] : entrants.map((_, i) => [i]);
-    const tasks = groups.map((indices) => {
+    const groups = taskGroups(spec.mode, entrants.map((e) => e.desc.kind));
+    const floorMarket = {
+      kind: 'historical' as const,
+      series: [spec.series],
+      ...(range.since !== undefined ? { since: range.since } : {}),
+      // the session's until is inclusive, the tournament's exclusive
+      ...(range.until !== undefined ? { until: range.until - 1 } : {}),
+    };
+    const tasks = groups.map(({ indices, floor }) => {
       const { port1, port2 } = new MessageChannel();
       let received = 0;
       port1.on('message', (m: TaskProgress) => {
@@ -173,6 +186,7 @@ export class TournamentService {
         feeBps: spec.feeBps,
         slippage: spec.slippage,
         shared: spec.mode === 'shared',
+        ...(floor ? { floor: { symbol: spec.series.symbol, barMs: timeframeMs(series.timeframe), market: floorMarket } } : {}),
         periodsPerYear: ppy,
         seed: spec.seed,
         cancel,
@@ -235,7 +249,7 @@ export class TournamentService {
     const t = this.store.get(id);
     if (!t) return null;
     const r = this.active.get(id);
-    return { ...t, progress: r ? r.progress.map((p) => ({ ...p })) : null };
+    return withEntrantNotes({ ...t, progress: r ? r.progress.map((p) => ({ ...p })) : null });
   }
 
   /** The leaderboard as JSON (the whole result) or CSV (one row per entrant). */
@@ -268,7 +282,13 @@ export class TournamentService {
       } catch (err) {
         throw new Error(`policies.${i}: ${(err as Error).message}`);
       }
-      out.push({ name, ref: cid, desc: { kind: 'policy', id: cid, name, snapshot: cp.snapshot, envConfig: run.envConfig } });
+      if (spec.mode === 'floor') {
+        // the engine's own check, against a floor of one symbol and the five desks
+        const input = deployInputOf({ kind: 'policy', id: cid, runId: run.id, name, snapshot: cp.snapshot as Record<string, unknown>, envConfig: run.envConfig });
+        const plan = planDeployment(input, { symbols: [{ index: 0, name: spec.series.symbol, startPrice: 1, tickSize: 0.01 }], desks: TOURNAMENT_DESKS.map((_, index) => ({ index, name: '', personality: '', consensus: 'majority' })), agents: [] });
+        if (typeof plan === 'string') throw new Error(`policies.${i}: checkpoint "${cid}" does not fit a tournament floor: ${plan}`);
+      }
+      out.push({ name, ref: cid, desc: { kind: 'policy', id: cid, name, snapshot: cp.snapshot, envConfig: run.envConfig, runId: run.id } });
     });
     out.push({ name: 'Buy & hold', ref: null, desc: { kind: 'buy-and-hold' } });
     out.push({ name: 'Random', ref: null, desc: { kind: 'random', seed: spec.seed } });
@@ -284,6 +304,19 @@ export class TournamentService {
     const msg: TournamentPush = { push: 'tournament', id, status, progress: (progress ?? r?.progress ?? []).map((p) => ({ ...p })), error };
     for (const l of this.listeners) l(msg);
   }
+}
+
+/**
+ * The tasks of a tournament: isolated — one per entrant; shared — one for all; floor — one engine
+ * floor for the desks and policies (when any entered) and one per baseline, which runs as in isolated mode.
+ */
+export function taskGroups(mode: TournamentSpec['mode'], kinds: readonly EntrantKind[]): { indices: number[]; floor: boolean }[] {
+  const all = kinds.map((_, i) => i);
+  if (mode === 'shared') return [{ indices: all, floor: false }];
+  if (mode === 'isolated') return all.map((i) => ({ indices: [i], floor: false }));
+  const onFloor = all.filter((i) => kinds[i] === 'desk' || kinds[i] === 'policy');
+  const alone = all.filter((i) => kinds[i] !== 'desk' && kinds[i] !== 'policy');
+  return [...(onFloor.length > 0 ? [{ indices: onFloor, floor: true }] : []), ...alone.map((i) => ({ indices: [i], floor: false }))];
 }
 
 /** Waits (≤ 5 s) until `n` port messages arrived: a task's last progress may trail its result. */

@@ -16,6 +16,7 @@ import { renderStats, statsHooks } from './stats';
 import { Stress } from './Stress';
 import { Towers } from './Towers';
 import { VoteLines } from './VoteLines';
+import { FillArcs } from './FillArcs';
 
 /**
  * Software GL (SwiftShader, llvmpipe) draws every pixel on the CPU: skip MSAA and high-DPI there so
@@ -151,6 +152,7 @@ function SceneContents({ roster }: { roster: Roster }) {
           <BigBoard roster={roster} layout={layout} />
           <Labels roster={roster} layout={layout} />
           <VoteLines roster={roster} layout={layout} />
+          <FillArcs roster={roster} layout={layout} />
           <Stress roster={roster} layout={layout} />
         </>
       ) : null}

@@ -36,6 +36,8 @@
  *                                     panel covers the point; null before the floor is drawn.
  *   window.__bullpen.inspected()      the open popover's target {kind: 'agent'|'crowd', index} or null
  *   window.__bullpen.pinned()         the pinned popovers' targets
+ *   window.__bullpen.fillArcs()       featured agents' fills flying to their venue now (floor/FillArcs.tsx):
+ *                                     {agent, symbol, venue, side, seq (the trade event's)}
  *   window.__bullpen.voteLines()      the vote lines drawn now (floor/VoteLines.tsx): one per vote of
  *                                     each desk's latest coordination event still fading,
  *                                     {desk, from (voter agent index), to ('desk': the desk's hub),
@@ -70,6 +72,16 @@ export interface RenderStats {
   pinned(): { kind: 'agent' | 'crowd'; index: number }[];
   voteLines(): VoteLineInfo[];
   stress(): StressInfo;
+  fillArcs(): FillArcInfo[];
+}
+
+/** A featured agent's fill on its way to the venue (floor/FillArcs.tsx). */
+export interface FillArcInfo {
+  agent: number;
+  symbol: number;
+  venue: number;
+  side: 'buy' | 'sell';
+  seq: number;
 }
 
 export interface VoteLineInfo {
@@ -112,6 +124,7 @@ export const statsHooks = {
   inspected: (): { kind: 'agent' | 'crowd'; index: number } | null => null,
   pinned: (): { kind: 'agent' | 'crowd'; index: number }[] => [],
   voteLines: (): VoteLineInfo[] => [],
+  fillArcs: (): FillArcInfo[] => [],
   stress: (): StressInfo => ({ level: 0, target: 0, beacons: false, parts: { volatility: 0, halts: 0, shocks: 0, alerts: 0 } }),
 };
 
@@ -215,6 +228,7 @@ export function installStats(): void {
     inspected: () => statsHooks.inspected(),
     pinned: () => statsHooks.pinned(),
     voteLines: () => statsHooks.voteLines(),
+    fillArcs: () => statsHooks.fillArcs(),
     stress: () => statsHooks.stress(),
   };
   Object.defineProperty(window, '__bullpen', { value: Object.freeze(view), configurable: true, enumerable: false, writable: false });

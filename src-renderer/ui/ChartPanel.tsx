@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import {
   CandlestickSeries,
-  ColorType,
   createChart,
   createSeriesMarkers,
   CrosshairMode,
@@ -17,6 +16,7 @@ import {
 import { BUY_HEX, DESK_HEX, SELL_HEX } from '../floor/palette';
 import { BAR_TICKS, series, type Bar } from '../series';
 import { useFloor } from '../store';
+import { CHART_BORDER, chartTheme } from './chart-theme';
 
 /**
  * Charts (TradingView Lightweight Charts, Apache-2.0): candlesticks + volume per symbol, built from
@@ -65,17 +65,8 @@ export function ChartPanel() {
     let chart: IChartApi;
     try {
       chart = createChart(el, {
-        autoSize: true,
-        layout: {
-          background: { type: ColorType.Solid, color: 'transparent' },
-          textColor: '#8c9ab5',
-          fontSize: 11,
-          fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
-          attributionLogo: false,
-        },
-        grid: { vertLines: { color: 'rgba(120,150,210,0.07)' }, horzLines: { color: 'rgba(120,150,210,0.07)' } },
-        rightPriceScale: { borderColor: 'rgba(120,150,210,0.2)' },
-        timeScale: { borderColor: 'rgba(120,150,210,0.2)', tickMarkFormatter: tickLabel, rightOffset: 4, barSpacing: 7 },
+        ...chartTheme(),
+        timeScale: { borderColor: CHART_BORDER, tickMarkFormatter: tickLabel, rightOffset: 4, barSpacing: 7 },
         localization: { timeFormatter: tickLabel },
         crosshair: { mode: CrosshairMode.Normal },
       });

@@ -1,10 +1,11 @@
 import { useEffect, useRef } from 'react';
-import { ColorType, createChart, LineSeries, LineStyle, type Time, type UTCTimestamp } from 'lightweight-charts';
+import { createChart, LineSeries, LineStyle, type Time, type UTCTimestamp } from 'lightweight-charts';
 import type { RecordingComparison } from '../../src-shared/recording';
 import { DESK_HEX } from '../floor/palette';
 import { fmtMoney } from '../format';
 import { replay } from '../replay';
 import { useReplay } from '../store/replay';
+import { CHART_BORDER, chartTheme } from './chart-theme';
 
 /**
  * Two recordings that share a parent (recording.compare): each desk's equity in A (solid) and B
@@ -28,11 +29,8 @@ function CompareChart({ c }: { c: RecordingComparison }) {
     const el = host.current;
     if (!el) return;
     const chart = createChart(el, {
-      autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: '#8c9ab5', fontSize: 11, attributionLogo: false },
-      grid: { vertLines: { color: 'rgba(120,150,210,0.07)' }, horzLines: { color: 'rgba(120,150,210,0.07)' } },
-      rightPriceScale: { borderColor: 'rgba(120,150,210,0.2)' },
-      timeScale: { borderColor: 'rgba(120,150,210,0.2)', tickMarkFormatter: tickLabel },
+      ...chartTheme(),
+      timeScale: { borderColor: CHART_BORDER, tickMarkFormatter: tickLabel },
       localization: { timeFormatter: tickLabel },
     });
     for (const d of c.desks) {

@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { CandlestickSeries, ColorType, createChart, type UTCTimestamp } from 'lightweight-charts';
+import { CandlestickSeries, createChart, type UTCTimestamp } from 'lightweight-charts';
 import { LIMITS, type Speed } from '../../src-shared/config';
 import { type BarSeries, timeframeMs } from '../../src-shared/market-data';
 import { BUY_HEX, SELL_HEX } from '../floor/palette';
 import { fmtSpeed } from '../format';
 import { data, seriesId, useData } from '../store/data';
 import './data.css';
+import { chartTheme } from './chart-theme';
 
 /**
  * The "Data" dialog (docs/USER-GUIDE.md, "Market data"): the cached bar series (bundled, imported,
@@ -54,11 +55,7 @@ function PreviewChart({ id }: { id: string }) {
     const el = host.current;
     if (!el || !bars || bars.length === 0) return;
     const chart = createChart(el, {
-      autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: '#8c9ab5', fontSize: 11, attributionLogo: false },
-      grid: { vertLines: { color: 'rgba(120,150,210,0.07)' }, horzLines: { color: 'rgba(120,150,210,0.07)' } },
-      rightPriceScale: { borderColor: 'rgba(120,150,210,0.2)' },
-      timeScale: { borderColor: 'rgba(120,150,210,0.2)' },
+      ...chartTheme(),
     });
     const candles = chart.addSeries(CandlestickSeries, { upColor: BUY_HEX, downColor: SELL_HEX, wickUpColor: BUY_HEX, wickDownColor: SELL_HEX, borderVisible: false });
     candles.setData(bars.map((b) => ({ time: Math.floor(b.ts / 1000) as UTCTimestamp, open: b.open, high: b.high, low: b.low, close: b.close })));

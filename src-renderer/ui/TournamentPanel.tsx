@@ -1,11 +1,13 @@
-import { ColorType, createChart, LineSeries, type UTCTimestamp } from 'lightweight-charts';
+import { createChart, LineSeries, type UTCTimestamp } from 'lightweight-charts';
 import { useEffect, useRef, useState } from 'react';
 import type { BarSeries } from '../../src-shared/market-data';
 import {
   DEFAULT_TOURNAMENT_SERIES,
   TOURNAMENT_DESK_NAMES,
   TOURNAMENT_DESKS,
+  TOURNAMENT_MODE_INFO,
   TOURNAMENT_REGIMES,
+  TournamentMode as TournamentModeSchema,
   type TournamentDesk,
   type TournamentMode,
   type TournamentResult,
@@ -15,6 +17,7 @@ import { DESK_HEX } from '../floor/palette';
 import { useFloor } from '../store';
 import { tournaments, useTournament } from '../store/tournament';
 import './tournament.css';
+import { chartTheme } from './chart-theme';
 
 /**
  * Strategy tournaments (docs/TOURNAMENTS.md): set one up (series, period, entrants, capital, fees,
@@ -22,11 +25,11 @@ import './tournament.css';
  * whose interval includes 0 marked), the equity curves overlaid, the regime breakdown, and export it.
  *
  * Test hooks: btn-tournament, tournament-panel, btn-close-tournament, t-series, t-since, t-until,
- * t-desk-<slug>, t-policies, t-capital, t-fee, t-mode (select), t-seed, btn-start-tournament,
+ * t-desk-<slug>, t-policies, t-capital, t-fee, t-mode (select), t-mode-explain, t-seed, btn-start-tournament,
  * tournament-error, tournament-list (t-item-<id>), tournament-progress (t-progress-<i>),
  * btn-cancel-tournament, tournament-result (data-status), tournament-mode (data-mode),
  * tournament-leaderboard (t-row-<rank> with data-distinguishable; t-sharpe), tournament-equity,
- * tournament-regimes, btn-export-csv, btn-export-json.
+ * tournament-regimes, btn-export-csv, btn-export-json, btn-watch-floor (data-busy).
  */
 
 export function TournamentButton() {
@@ -58,6 +61,7 @@ const keyOf = (s: { exchange: string; symbol: string; timeframe: string }): stri
 const MODE_TEXT: Record<TournamentMode, string> = {
   isolated: 'Isolated mode — each entrant alone against the historical path',
   shared: 'Shared mode — all entrants on one book; their net orders move its price',
+  floor: 'Floor mode — the desks and policies on one engine floor replaying the bars; their orders move the same books (baselines † ran alone)',
 };
 
 function TournamentPanel() {
@@ -185,8 +189,11 @@ function SetupForm() {
         <label>
           Mode
           <select data-testid="t-mode" value={mode} onChange={(e) => setMode(e.target.value as TournamentMode)}>
-            <option value="isolated">isolated</option>
-            <option value="shared">shared book</option>
+            {TournamentModeSchema.options.map((m) => (
+              <option key={m} value={m} title={TOURNAMENT_MODE_INFO[m].explain}>
+                {TOURNAMENT_MODE_INFO[m].label}
+              </option>
+            ))}
           </select>
         </label>
         <label>
@@ -194,6 +201,9 @@ function SetupForm() {
           <input data-testid="t-seed" type="number" min={0} value={seed} onChange={(e) => setSeed(e.target.value)} />
         </label>
       </div>
+      <p className="tour-dim tour-mode-explain" data-testid="t-mode-explain">
+        {TOURNAMENT_MODE_INFO[mode].explain}
+      </p>
       <button type="submit" className="btn btn-primary" data-testid="btn-start-tournament" disabled={busy}>
         {busy ? 'Starting…' : 'Start tournament'}
       </button>
@@ -260,16 +270,43 @@ function Result({ t }: { t: TournamentResult }) {
             <button type="button" className="btn btn-sm" data-testid="btn-export-json" onClick={() => void tournaments.download(t.id, 'json')}>
               Export JSON
             </button>
+            <WatchButton t={t} />
           </div>
         </>
-      ) : null}
+      ) : (
+        <div className="tour-actions">
+          <WatchButton t={t} />
+        </div>
+      )}
     </div>
   );
 }
 
-function Leaderboard({ t }: { t: TournamentResult }) {
+/** A live historical session over the tournament's series and period, its RL checkpoints deployed as desks. */
+function WatchButton({ t }: { t: TournamentResult }) {
+  const watching = useTournament((s) => s.watching);
   return (
-    <table className="tour-table" data-testid="tournament-leaderboard">
+    <button
+      type="button"
+      className="btn btn-sm btn-primary"
+      data-testid="btn-watch-floor"
+      data-busy={watching ? 'yes' : 'no'}
+      disabled={watching}
+      title="Start a live historical session on the floor over this tournament's data and period, with its RL checkpoints as desks"
+      onClick={() => void tournaments.watchOnFloor(t)}
+    >
+      {watching ? 'Starting…' : 'Watch it on the floor'}
+    </button>
+  );
+}
+
+function Leaderboard({ t }: { t: TournamentResult }) {
+  const note = t.leaderboard.find((e) => e.note)?.note;
+  return (
+    <table className="tour-table" data-testid="tournament-leaderboard" data-mode={t.mode}>
+      <caption className="tour-caption">
+        Leaderboard · mode: {TOURNAMENT_MODE_INFO[t.mode].label}{note ? ` · † ${note}` : ''}
+      </caption>
       <thead>
         <tr>
           <th>#</th>
@@ -294,6 +331,12 @@ function Leaderboard({ t }: { t: TournamentResult }) {
               <td>
                 <span className="tour-swatch" style={{ background: colorOf(t, e.name) }} />
                 {e.name}
+                {e.note ? (
+                  <span className="tour-note" data-testid="t-note" title={e.note}>
+                    {' '}
+                    †
+                  </span>
+                ) : null}
               </td>
               <td>{pct(m.totalReturn)}</td>
               <td data-testid="t-sharpe">
@@ -327,11 +370,7 @@ function EquityChart({ t }: { t: TournamentResult }) {
     const el = host.current;
     if (!el) return;
     const chart = createChart(el, {
-      autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: '#8c9ab5', fontSize: 11, attributionLogo: false },
-      grid: { vertLines: { color: 'rgba(120,150,210,0.07)' }, horzLines: { color: 'rgba(120,150,210,0.07)' } },
-      rightPriceScale: { borderColor: 'rgba(120,150,210,0.2)' },
-      timeScale: { borderColor: 'rgba(120,150,210,0.2)' },
+      ...chartTheme(),
     });
     for (const e of t.leaderboard) {
       const line = chart.addSeries(LineSeries, { color: colorOf(t, e.name), lineWidth: 2, title: e.name, priceLineVisible: false, lastValueVisible: false });

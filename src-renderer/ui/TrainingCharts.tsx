@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import { ColorType, createChart, LineSeries, LineType, type IChartApi, type ISeriesApi, type Time, type UTCTimestamp } from 'lightweight-charts';
+import { createChart, LineSeries, LineType, type IChartApi, type ISeriesApi, type Time, type UTCTimestamp } from 'lightweight-charts';
 import type { TrainingComparison, TrainingRunSummary } from '../../src-shared/training-api';
 import { DESK_HEX } from '../floor/palette';
 import { trainingSeries, type SeriesPoint } from '../training';
+import { CHART_BORDER, chartTheme } from './chart-theme';
 
 /**
  * A training run's learning curves (lightweight-charts; the time axis is env steps): mean return;
@@ -31,18 +32,9 @@ const stepLabel = (t: Time) => (typeof t === 'number' ? fmtSteps(t) : String(t))
 
 function makeChart(el: HTMLElement, left: boolean): IChartApi {
   return createChart(el, {
-    autoSize: true,
-    layout: {
-      background: { type: ColorType.Solid, color: 'transparent' },
-      textColor: '#8c9ab5',
-      fontSize: 10,
-      fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
-      attributionLogo: false,
-    },
-    grid: { vertLines: { color: 'rgba(120,150,210,0.06)' }, horzLines: { color: 'rgba(120,150,210,0.07)' } },
-    rightPriceScale: { borderColor: 'rgba(120,150,210,0.2)' },
-    leftPriceScale: { visible: left, borderColor: 'rgba(120,150,210,0.2)' },
-    timeScale: { borderColor: 'rgba(120,150,210,0.2)', tickMarkFormatter: stepLabel, fixLeftEdge: true, fixRightEdge: true },
+    ...chartTheme(10),
+    leftPriceScale: { visible: left, borderColor: CHART_BORDER },
+    timeScale: { borderColor: CHART_BORDER, tickMarkFormatter: stepLabel, fixLeftEdge: true, fixRightEdge: true },
     localization: { timeFormatter: (t: Time) => `${stepLabel(t)} steps` },
     handleScroll: false,
     handleScale: false,

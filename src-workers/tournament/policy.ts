@@ -12,8 +12,8 @@
  * ±maxLots, as the env keeps it): discrete "buy/sell i lots" moves it by sizes[i], continuous
  * x ∈ [−1, 1] sets it to round(x · maxLots); the target weight is lots / maxLots.
  */
-import { REGIMES } from '../../src-shared/roster';
 import { DeployedPolicy } from '../rl/deploy';
+import { writeIndicatorFeatures } from '../rl/envs/features';
 import { marketFeatureCount } from '../rl/envs/market';
 import { parseTradingEnvConfig, type TradingEnvConfig } from '../rl/envs/trading';
 import { IndicatorSet } from '../sim/indicators';
@@ -82,18 +82,7 @@ export class PolicyStrategy implements Strategy {
       o[i++] = back + 1 < v.length ? clamp(fin(Math.log(v.close(back) / v.close(back + 1)) * 100), -10, 10) : 0;
     }
     o[i++] = clamp(fin(Math.log1p(Math.max(v.volume(), 1) / this.avgVolume)), 0, 5);
-    const ind = this.ind;
-    const atr = ind.atr.value;
-    const okAtr = Number.isFinite(atr) && atr > 0;
-    o[i++] = fin((ind.rsi.value - 50) / 50);
-    o[i++] = okAtr ? clamp(fin(ind.macd.hist / atr), -5, 5) : 0;
-    const bw = ind.bb.upper - ind.bb.lower;
-    o[i++] = bw > 0 ? clamp(fin((ind.lastClose - ind.bb.lower) / bw - 0.5), -2, 2) : 0;
-    o[i++] = okAtr ? clamp(fin((ind.ema10.value - ind.ema50.value) / atr), -5, 5) : 0;
-    o[i++] = clamp(fin(ind.dmi.adx / 50), 0, 2);
-    o[i++] = ind.longVar > 0 ? clamp(fin(ind.realisedVol / Math.sqrt(ind.longVar) - 1), -1, 4) : 0;
-    for (let r = 0; r < REGIMES.length; r++) o[i++] = this.regime.regime === r ? 1 : 0;
-    o[i++] = fin(this.regime.confidence);
+    i = writeIndicatorFeatures(o, i, this.ind, this.regime);
     o[i++] = 0;
     o[i++] = 0;
     o[i++] = this.lots / this.cfg.maxLots;

@@ -17,7 +17,15 @@ import type { Strategy } from './strategy';
 /** How an entrant is described across the thread boundary (plain data). */
 export type EntrantDesc =
   | { kind: 'desk'; desk: TournamentDesk }
-  | { kind: 'policy'; id: string; name: string; snapshot: unknown; envConfig: unknown }
+  | {
+      kind: 'policy';
+      id: string;
+      name: string;
+      snapshot: unknown;
+      envConfig: unknown;
+      /** the training run (floor mode's deploy input names it) */
+      runId: string;
+    }
   | { kind: 'buy-and-hold' }
   | { kind: 'random'; seed: number };
 

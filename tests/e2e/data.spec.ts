@@ -154,8 +154,9 @@ test('a historical session starts from the Data dialog and puts the series on th
   await expect(page.getByTestId('data-start')).toContainText('At 100× one 1d bar takes 14 min.');
   await expect(page.getByTestId('data-period-error')).toHaveCount(0);
   await page.getByTestId('btn-start-historical').click();
-  await expect(page.getByTestId('data-dialog')).toHaveCount(0);
-  await expect(page.getByTestId('board-row-0')).toContainText('SP500');
+  // a new session: the old worker stops, the recording closes, a new worker starts (seconds on a busy machine)
+  await expect(page.getByTestId('data-dialog')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId('board-row-0')).toContainText('SP500', { timeout: 30_000 });
   await expect(page.getByTestId('board-row-1')).toHaveCount(0);
   const info = await pageApi<{ config: { symbols: number; crowd: number; market: { kind: string; since: number; until: number } } }>(page, floor, 'session.info', {});
   expect(info.config.symbols).toBe(1);

@@ -43,7 +43,23 @@ interface Coordination {
   outcome: string;
   votes: { agent: number; action: string; weight: number }[];
 }
+interface FillArc {
+  agent: number;
+  symbol: number;
+  venue: number;
+  side: 'buy' | 'sell';
+  seq: number;
+}
+interface Trade {
+  type: 'trade';
+  seq: number;
+  symbol: number;
+  venue: number;
+  buyAgent: number;
+  sellAgent: number;
+}
 interface Bullpen {
+  fillArcs(): FillArc[];
   voteLines(): VoteLine[];
   stress(): Stress;
   drawCalls(): number;
@@ -51,6 +67,7 @@ interface Bullpen {
 }
 
 const hooks = (page: Page) => ({
+  fillArcs: () => page.evaluate(() => (window as unknown as { __bullpen: Bullpen }).__bullpen.fillArcs()),
   voteLines: () => page.evaluate(() => (window as unknown as { __bullpen: Bullpen }).__bullpen.voteLines()),
   stress: () => page.evaluate(() => (window as unknown as { __bullpen: Bullpen }).__bullpen.stress()),
   drawCalls: () => page.evaluate(() => (window as unknown as { __bullpen: Bullpen }).__bullpen.drawCalls()),
@@ -113,6 +130,33 @@ test('vote lines: a desk that votes shows a line from each voter, coloured by it
   // the lines and the beacons are instanced: the floor stays within its draw-call budget
   expect(await h.drawCalls()).toBeLessThanOrEqual(40);
   expect(errors).toEqual([]);
+});
+
+test('fills: a featured agent’s fill flies from its avatar to the venue it traded on', async ({ page }) => {
+  await openFloor(page);
+  const h = hooks(page);
+  let arcs: FillArc[] = [];
+  await expect
+    .poll(
+      async () => {
+        arcs = await h.fillArcs();
+        return arcs.length;
+      },
+      { timeout: 60_000, intervals: [50] },
+    )
+    .toBeGreaterThan(0);
+  await page.screenshot({ path: 'test-results/e2e/room-fill-arcs.png' });
+  const arc = arcs[0] as FillArc;
+  // the arc is a real trade of that agent, on that symbol and venue, on the side it took
+  const trades = await api<Trade[]>(page, 'events.recent', { limit: 1000, types: ['trade'] });
+  const t = trades.find((x) => x.seq === arc.seq);
+  expect(t, `trade event #${arc.seq}`).toBeTruthy();
+  if (!t) return;
+  expect([t.symbol, t.venue]).toEqual([arc.symbol, arc.venue]);
+  expect(arc.side === 'buy' ? t.buyAgent : t.sellAgent).toBe(arc.agent);
+  // and it lands: a second later that fill's arc is gone
+  await expect.poll(async () => (await h.fillArcs()).some((a) => a.seq === arc.seq && a.agent === arc.agent), { timeout: 10_000 }).toBe(false);
+  expect(await h.drawCalls()).toBeLessThanOrEqual(40);
 });
 
 test('stress: a flash crash raises the room’s stress and switches the beacons on; it calms down after', async ({ page }) => {

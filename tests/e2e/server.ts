@@ -69,7 +69,7 @@ export async function pageApi<T>(page: Page, floor: ServedFloor, method: string,
       new Promise<T>((resolve, reject) => {
         const id = 4242;
         const ws = new WebSocket(url);
-        const timer = setTimeout(() => reject(new Error(`${method}: no answer`)), 10_000);
+        const timer = setTimeout(() => reject(new Error(`${method}: no answer`)), 30_000); // generous: a loaded 2-core CI machine answers slowly, a dead host still fails the test
         ws.onopen = () => ws.send(JSON.stringify({ id, method, params }));
         ws.onmessage = (m) => {
           if (typeof m.data !== 'string') return;

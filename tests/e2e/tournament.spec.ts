@@ -64,6 +64,39 @@ test('runs a tournament from the panel and shows the leaderboard with intervals 
   expect(csv.content.trim().split('\n')).toHaveLength(8);
 });
 
+test('a floor-mode tournament says its mode and which rows did not share the floor; "Watch it on the floor" starts a historical session', async ({ page }) => {
+  await page.goto(floor.url);
+  const open = page.getByTestId('btn-tournament');
+  await expect(open).toBeEnabled({ timeout: 60_000 });
+  await open.click();
+  await page.getByTestId('t-since').fill('2019-01-01');
+  await page.getByTestId('t-until').fill('2019-03-01');
+  for (const d of ['reversion', 'newsroom', 'arb', 'macro']) await page.getByTestId(`t-desk-${d}`).uncheck();
+  await page.getByTestId('t-mode').selectOption('floor');
+  await expect(page.getByTestId('t-mode').locator('option[value="floor"]')).toHaveText('on one floor (the engine)');
+  await expect(page.getByTestId('t-mode-explain')).toContainText('one live engine floor');
+  await page.getByTestId('btn-start-tournament').click();
+  await expect(page.getByTestId('tournament-result')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+  await expect(page.getByTestId('tournament-mode')).toHaveAttribute('data-mode', 'floor');
+  const board = page.getByTestId('tournament-leaderboard');
+  await expect(board.locator('caption')).toContainText('mode: on one floor (the engine)');
+  await expect(board.locator('tbody tr')).toHaveCount(3);
+  // the two baselines carry the note, the desk does not
+  await expect(board.getByTestId('t-note')).toHaveCount(2);
+  await expect(board.locator('tbody tr', { hasText: 'Trend Desk' }).getByTestId('t-note')).toHaveCount(0);
+
+  await page.getByTestId('btn-watch-floor').click();
+  await expect(page.getByTestId('tournament-panel')).toHaveCount(0);
+  await expect(page.locator('.top-meta')).toContainText('historical SP500 (1d)');
+  const info = await pageApi<{ config: { symbols: number; crowd: number; market: { kind: string; since: number; until: number } } }>(page, floor, 'session.info', {});
+  expect(info.config.market.kind).toBe('historical');
+  // the host narrows the period to its first bar (2 January, the first trading day)
+  expect(new Date(info.config.market.since).toISOString().slice(0, 10)).toBe('2019-01-02');
+  expect(new Date(info.config.market.until).toISOString().slice(0, 10)).toBe('2019-02-28');
+  // the floor kept its shape
+  expect(info.config.crowd).toBe(200);
+});
+
 test('a bad spec is refused naming the field', async ({ page }) => {
   await page.goto(floor.url);
   const err = await page.evaluate(async (f) => {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { BarSeriesKey } from '../../../src-shared/market-data';
-import { TOURNAMENT_DESKS, type EntrantProgress, type TournamentDesk, type TournamentSpecInput } from '../../../src-shared/tournament-api';
+import { TOURNAMENT_DESKS, TournamentMode, withEntrantNotes, type EntrantProgress, type TournamentDesk, type TournamentSpecInput } from '../../../src-shared/tournament-api';
 import { formatLeaderboard } from '../../tournament/format';
 import { TournamentService } from '../../tournament/service';
 import { TournamentStore } from '../../store/tournaments';
@@ -38,7 +38,7 @@ interface RunOpts {
   series?: BarSeriesKey;
   since?: string;
   until?: string;
-  mode?: 'isolated' | 'shared';
+  mode?: TournamentMode;
   entrants?: TournamentDesk[];
   policy?: string[];
   capital?: number;
@@ -76,8 +76,8 @@ export function registerTournament(program: Command): void {
     .option('--series <key>', 'EXCHANGE:SYMBOL:TIMEFRAME of a stored series (default: the bundled S&P 500, bundled:SP500:1d)', seriesArg)
     .option('--since <date>', 'first bar (YYYY-MM-DD, inclusive)')
     .option('--until <date>', 'end (YYYY-MM-DD, exclusive)')
-    .option('--mode <mode>', 'isolated (each entrant alone against the path) or shared (one book)', (v) => {
-      if (v !== 'isolated' && v !== 'shared') throw new InvalidArgumentError(`--mode must be isolated or shared, got "${v}".`);
+    .option('--mode <mode>', 'isolated (each entrant alone against the path), shared (one modelled book) or floor (desks and policies on one engine floor)', (v) => {
+      if (!TournamentMode.safeParse(v).success) throw new InvalidArgumentError(`--mode must be isolated, shared or floor, got "${v}".`);
       return v;
     })
     .option('--entrants <desks>', `comma-separated desks (default: all: ${TOURNAMENT_DESKS.join(',')}); buy-and-hold and random always enter`, entrantsArg)
@@ -165,7 +165,7 @@ export function registerTournament(program: Command): void {
       try {
         const t = new TournamentStore(lib.db).get(id);
         if (!t) throw new Error(`no tournament "${id}" in this library`);
-        const full = { ...t, progress: null };
+        const full = withEntrantNotes({ ...t, progress: null });
         process.stdout.write((wantsJson(o, c) ? JSON.stringify(full) : formatLeaderboard(full)) + '\n');
       } catch (err) {
         process.stderr.write(`bullpen tournament show: ${(err as Error).message}\n`);

@@ -8,6 +8,7 @@
  */
 import { REGIMES } from '../../../src-shared/roster';
 import type { Engine } from '../../sim/engine';
+import type { IndicatorSet } from '../../sim/indicators';
 
 /** Number of market features `StepFeatures.write` writes (for a given lookback). */
 export function marketFeatureCount(lookback: number): number {
@@ -73,19 +74,7 @@ export class StepFeatures {
       out[o++] = clamp(fin(Math.log(cur / prev) * 100), -10, 10);
     }
     out[o++] = clamp(fin(Math.log1p(this.stepVolume / this.avgVolume)), 0, 5);
-    const ind = e.symInd[s]!;
-    const atr = ind.atr.value;
-    const okAtr = Number.isFinite(atr) && atr > 0;
-    out[o++] = fin((ind.rsi.value - 50) / 50);
-    out[o++] = okAtr ? clamp(fin(ind.macd.hist / atr), -5, 5) : 0;
-    const w = ind.bb.upper - ind.bb.lower;
-    out[o++] = w > 0 ? clamp(fin((ind.lastClose - ind.bb.lower) / w - 0.5), -2, 2) : 0;
-    out[o++] = okAtr ? clamp(fin((ind.ema10.value - ind.ema50.value) / atr), -5, 5) : 0;
-    out[o++] = clamp(fin(ind.dmi.adx / 50), 0, 2);
-    out[o++] = ind.longVar > 0 ? clamp(fin(ind.realisedVol / Math.sqrt(ind.longVar) - 1), -1, 4) : 0;
-    const reg = e.regimes[s]!;
-    for (let r = 0; r < REGIMES.length; r++) out[o++] = reg.regime === r ? 1 : 0;
-    out[o++] = fin(reg.confidence);
+    o = writeIndicatorFeatures(out, o, e.symInd[s]!, e.regimes[s]!);
     out[o++] = fin(e.news.sentiment[s] as number);
     out[o++] = clamp(fin(this.sentimentChange * 5), -5, 5);
     return o;
@@ -209,4 +198,25 @@ export function deskTarget(actions: ArrayLike<number>, pos: number, lotUnits: nu
   const lim = limitLots * lotUnits;
   const target = Math.max(-lim, Math.min(lim, pos + (actions[2]! - 1) * lotUnits));
   return { view: actions[0]! - 1, limitLots, target };
+}
+
+/**
+ * The indicator and regime part of a trading observation (RSI, MACD histogram / ATR, Bollinger %b,
+ * EMA spread / ATR, ADX, volatility ratio, the regime one-hot and its confidence), written at `o`;
+ * returns the next offset. Shared by the training envs, deployed policies and tournament entrants so a
+ * policy sees the same features wherever it runs.
+ */
+export function writeIndicatorFeatures(out: Float64Array, o: number, ind: IndicatorSet, reg: { regime: number; confidence: number }): number {
+  const atr = ind.atr.value;
+  const okAtr = Number.isFinite(atr) && atr > 0;
+  out[o++] = fin((ind.rsi.value - 50) / 50);
+  out[o++] = okAtr ? clamp(fin(ind.macd.hist / atr), -5, 5) : 0;
+  const w = ind.bb.upper - ind.bb.lower;
+  out[o++] = w > 0 ? clamp(fin((ind.lastClose - ind.bb.lower) / w - 0.5), -2, 2) : 0;
+  out[o++] = okAtr ? clamp(fin((ind.ema10.value - ind.ema50.value) / atr), -5, 5) : 0;
+  out[o++] = clamp(fin(ind.dmi.adx / 50), 0, 2);
+  out[o++] = ind.longVar > 0 ? clamp(fin(ind.realisedVol / Math.sqrt(ind.longVar) - 1), -1, 4) : 0;
+  for (let r = 0; r < REGIMES.length; r++) out[o++] = reg.regime === r ? 1 : 0;
+  out[o++] = fin(reg.confidence);
+  return o;
 }
