@@ -114,7 +114,8 @@ export function FillArcs({ roster, layout }: { roster: Roster; layout: FloorLayo
         dummy.scale.setScalar(flare);
         dummy.updateMatrix();
         mesh.setMatrixAt(n, dummy.matrix);
-        c.copy(base).multiplyScalar((1 - age) * (1 - k * 0.22));
+        // additive dots overlap: kept below full brightness so green and red still read as such
+        c.copy(base).multiplyScalar(0.6 * (1 - age) * (1 - k * 0.22));
         mesh.setColorAt(n, c);
         n++;
       }
