@@ -64,7 +64,7 @@ export function CompareView() {
   if (!cmp) return null;
   const c = cmp.result;
   return (
-    <div className="modal-backdrop rec-backdrop" onClick={() => replay.closeCompare()}>
+    <div className="modal-backdrop" onClick={() => replay.closeCompare()}>
       <section className="panel cmp-view" data-testid="compare-view" role="dialog" aria-label="Compare recordings" onClick={(e) => e.stopPropagation()}>
         <header className="panel-head">
           <h2>

@@ -171,7 +171,7 @@ function DataDialogBody() {
   const preview = previewId !== null ? byId.get(previewId) : undefined;
 
   return (
-    <div className="modal-backdrop data-backdrop" onClick={() => data.closeDialog()}>
+    <div className="modal-backdrop" onClick={() => data.closeDialog()}>
       <section className="panel data-dialog" data-testid="data-dialog" role="dialog" aria-label="Market data" onClick={(e) => e.stopPropagation()}>
         <header className="panel-head">
           <h2>Market data</h2>

@@ -228,7 +228,7 @@ function ImportDialog({ flow }: { flow: Exclude<ImportFlow, { phase: 'idle' }> }
     return () => window.removeEventListener('keydown', onKey, true);
   }, [busy]);
   return (
-    <div className="modal-backdrop data-backdrop">
+    <div className="modal-backdrop">
       <section className="panel imp-dialog" data-testid="import-dialog" data-phase={flow.phase} role="dialog" aria-label="Import CSV">
         <header className="panel-head">
           <h2>

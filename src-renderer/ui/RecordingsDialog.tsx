@@ -48,7 +48,7 @@ export function RecordingsDialog() {
   const [a, b] = picked;
 
   return (
-    <div className="modal-backdrop rec-backdrop" onClick={() => setDialog(false)}>
+    <div className="modal-backdrop" onClick={() => setDialog(false)}>
       <section className="panel rec-dialog" data-testid="recording-dialog" role="dialog" aria-label="Open recording" onClick={(e) => e.stopPropagation()}>
         <header className="panel-head">
           <h2>Recordings</h2>

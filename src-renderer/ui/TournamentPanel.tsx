@@ -79,7 +79,7 @@ function TournamentPanel() {
     return () => window.removeEventListener('keydown', onKey, true);
   }, [set]);
   return (
-    <div className="modal-backdrop rec-backdrop" onClick={() => set({ show: false })}>
+    <div className="modal-backdrop" onClick={() => set({ show: false })}>
       <section className="panel tour-panel" data-testid="tournament-panel" role="dialog" aria-label="Tournament" onClick={(e) => e.stopPropagation()}>
         <header className="panel-head">
           <h2>Strategy tournament</h2>
