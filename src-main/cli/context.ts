@@ -6,5 +6,3 @@ export function globalDbPath(cmd: Command): string | undefined {
   return typeof opts.db === 'string' ? opts.db : undefined;
 }
 
-/** Exit code for commands that exist in the CLI but whose feature has not been built yet. */
-export const EXIT_NOT_BUILT = 2;

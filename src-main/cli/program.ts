@@ -3,7 +3,6 @@ import { APP_VERSION } from '../host/app-version';
 import { registerBench } from './commands/bench';
 import { registerData } from './commands/data';
 import { registerExport } from './commands/export';
-import { registerNotBuilt } from './commands/not-built';
 import { registerRecordings } from './commands/recordings';
 import { registerReplay } from './commands/replay';
 import { registerScenarios } from './commands/scenarios';
@@ -33,7 +32,6 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerEval(program);
   registerTournament(program);
-  registerNotBuilt(program);
   registerBench(program);
   registerServe(program);
   return program;

@@ -17,13 +17,6 @@ describe('bullpen CLI', () => {
     expect(r.stdout).toContain('--db <file>');
   });
 
-  it('lists no command as not built: every feature the help names is there', () => {
-    // (src-main/cli/commands/not-built.ts keeps the mechanism for features still to come)
-    const r = bullpen('--help');
-    expect(r.status).toBe(0);
-    expect(r.stdout).not.toMatch(/not built yet/);
-  });
-
   it('bench prints only JSON lines on stdout, one figure each', () => {
     const r = bullpen('bench', '--only', 'host', '--seconds', '0.5');
     expect(r.status, r.stderr).toBe(0);
