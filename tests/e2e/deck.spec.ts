@@ -117,7 +117,7 @@ test('the active list shows queued and running scenarios with time left; Cancel 
   await expect(row).toContainText(/\d+(\.\d)? s|min/); // wall-clock time at the current speed
   const first = Number(await row.getAttribute('data-remaining'));
   expect(first).toBeGreaterThan(3000);
-  await expect.poll(async () => Number(await row.getAttribute('data-remaining')), { timeout: 10_000 }).toBeLessThan(first);
+  await expect.poll(async () => Number(await row.getAttribute('data-remaining')), { timeout: 30_000 }).toBeLessThan(first);
 
   // a second one, scheduled 2,000 ticks ahead: queued, counting down to its start
   const tick = await tickOf(page);
@@ -170,7 +170,7 @@ test('the emergency halt shows HALTED on the board and resume clears it; sliders
   await vol.focus();
   for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('deck-value-volatility')).toHaveText('2.00×');
-  await expect.poll(async () => (await api<ActiveState>(page, 'scenario.active', {})).params.volatility, { timeout: 10_000 }).toBeCloseTo(2, 5);
+  await expect.poll(async () => (await api<ActiveState>(page, 'scenario.active', {})).params.volatility, { timeout: 30_000 }).toBeCloseTo(2, 5);
   await page.waitForTimeout(1500); // the deck's own poll reads it back: the slider stays where it was put
   await expect(page.getByTestId('deck-value-volatility')).toHaveText('2.00×');
   await page.screenshot({ path: 'test-results/e2e/deck-market.png' });

@@ -155,7 +155,7 @@ test('fills: a featured agent’s fill flies from its avatar to the venue it tra
   expect([t.symbol, t.venue]).toEqual([arc.symbol, arc.venue]);
   expect(arc.side === 'buy' ? t.buyAgent : t.sellAgent).toBe(arc.agent);
   // and it lands: a second later that fill's arc is gone
-  await expect.poll(async () => (await h.fillArcs()).some((a) => a.seq === arc.seq && a.agent === arc.agent), { timeout: 10_000 }).toBe(false);
+  await expect.poll(async () => (await h.fillArcs()).some((a) => a.seq === arc.seq && a.agent === arc.agent), { timeout: 30_000 }).toBe(false);
   expect(await h.drawCalls()).toBeLessThanOrEqual(40);
 });
 

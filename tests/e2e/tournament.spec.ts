@@ -86,8 +86,9 @@ test('a floor-mode tournament says its mode and which rows did not share the flo
   await expect(board.locator('tbody tr', { hasText: 'Trend Desk' }).getByTestId('t-note')).toHaveCount(0);
 
   await page.getByTestId('btn-watch-floor').click();
-  await expect(page.getByTestId('tournament-panel')).toHaveCount(0);
-  await expect(page.locator('.top-meta')).toContainText('historical SP500 (1d)');
+  // a new session starts (worker stop, recording close, worker start): seconds on a busy machine
+  await expect(page.getByTestId('tournament-panel')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.locator('.top-meta')).toContainText('historical SP500 (1d)', { timeout: 30_000 });
   const info = await pageApi<{ config: { symbols: number; crowd: number; market: { kind: string; since: number; until: number } } }>(page, floor, 'session.info', {});
   expect(info.config.market.kind).toBe('historical');
   // the host narrows the period to its first bar (2 January, the first trading day)
