@@ -21,6 +21,7 @@ import {
   vacuumLibrary,
   type BarRow,
   type EquityRow,
+  type MarkKind,
   type RecordingInfo,
 } from '../store/recordings';
 import { compareRecordings } from './compare';
@@ -138,20 +139,14 @@ export class RecordingService {
     return this.stateNow();
   }
 
-  jump(dir: 'next' | 'prev', kinds?: readonly string[]): ReplayState {
+  jump(dir: 'next' | 'prev', kinds: readonly MarkKind[] = []): ReplayState {
     const c = this.open_();
-    let from = c.tick;
-    for (;;) {
-      const m = adjacentMark(this.lib, c.rec.id, from, dir === 'next' ? 1 : -1);
-      if (!m) break;
-      if (!kinds || kinds.length === 0 || kinds.includes(m.kind)) {
-        // a mark at tick t happened during the step that ends at t + 1
-        c.seek(m.tick + 1);
-        this.lastMark = m;
-        this.show([]);
-        return this.stateNow();
-      }
-      from = m.tick;
+    const m = adjacentMark(this.lib, c.rec.id, c.tick, dir === 'next' ? 1 : -1, kinds);
+    if (m) {
+      // a mark at tick t happened during the step that ends at t + 1
+      c.seek(m.tick + 1);
+      this.lastMark = m;
+      this.show([]);
     }
     return this.stateNow();
   }

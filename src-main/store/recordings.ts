@@ -179,12 +179,17 @@ export function readMarks(lib: Library, id: string, limit = 100_000): Mark[] {
   );
 }
 
-/** The next (dir 1: tick > from) or previous (dir -1: tick < from) marked event, or null. */
-export function adjacentMark(lib: Library, id: string, from: number, dir: 1 | -1): Mark | null {
+/**
+ * The next (dir 1: tick > from) or previous (dir -1: tick < from) marked event, or null; with `kinds`,
+ * the nearest of those kinds (filtered in the query: marks of other kinds at the same tick must not
+ * hide it).
+ */
+export function adjacentMark(lib: Library, id: string, from: number, dir: 1 | -1, kinds: readonly MarkKind[] = []): Mark | null {
+  const only = kinds.length > 0 ? ` AND kind IN (${kinds.map(() => '?').join(', ')})` : '';
   const row: unknown =
     dir > 0
-      ? lib.db.prepare(`SELECT seq, tick, kind, label FROM rec_marks WHERE session_id = ? AND tick > ? ORDER BY tick, seq LIMIT 1`).get(id, from)
-      : lib.db.prepare(`SELECT seq, tick, kind, label FROM rec_marks WHERE session_id = ? AND tick < ? ORDER BY tick DESC, seq DESC LIMIT 1`).get(id, from);
+      ? lib.db.prepare(`SELECT seq, tick, kind, label FROM rec_marks WHERE session_id = ? AND tick > ?${only} ORDER BY tick, seq LIMIT 1`).get(id, from, ...kinds)
+      : lib.db.prepare(`SELECT seq, tick, kind, label FROM rec_marks WHERE session_id = ? AND tick < ?${only} ORDER BY tick DESC, seq DESC LIMIT 1`).get(id, from, ...kinds);
   return row === undefined ? null : MarkRow.parse(row);
 }
 

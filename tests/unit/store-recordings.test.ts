@@ -15,6 +15,7 @@ import {
   getRecording,
   listRecordings,
   readEvents,
+  readMarks,
   renameRecording,
   tagRecording,
   vacuumLibrary,
@@ -107,6 +108,13 @@ describe('recording, reading, managing', () => {
     expect(adjacentMark(lib, 'rec-a', 0, 1)?.kind).toMatch(/halt|input|alert|trade/);
     expect(adjacentMark(lib, 'rec-a', 149, 1)).not.toBeNull();
     expect(verifyRecording(lib, 'rec-a')).toMatchObject({ ok: true, checked: 7, inputs: 1 });
+    // jump to a kind: another kind's mark at the same tick, earlier in the stream, does not hide it
+    const halt = readMarks(lib, 'rec-a').find((m) => m.kind === 'halt')!;
+    lib.db.prepare(`DELETE FROM rec_marks WHERE session_id = 'rec-a' AND seq = ?`).run(halt.seq - 1);
+    lib.db.prepare(`INSERT INTO rec_marks (session_id, seq, tick, kind, label) VALUES ('rec-a', ?, ?, 'alert', 'an alert just before')`).run(halt.seq - 1, halt.tick);
+    expect(adjacentMark(lib, 'rec-a', halt.tick - 1, 1)).toMatchObject({ kind: 'alert', tick: halt.tick });
+    expect(adjacentMark(lib, 'rec-a', halt.tick - 1, 1, ['halt'])).toMatchObject({ kind: 'halt', tick: halt.tick, seq: halt.seq });
+    expect(adjacentMark(lib, 'rec-a', halt.tick + 1, -1, ['halt'])).toMatchObject({ kind: 'halt', seq: halt.seq });
     // library management
     renameRecording(lib, 'rec-a', 'crash drill');
     expect(tagRecording(lib, 'rec', ['drill', 'halt'])).toEqual(['drill', 'halt']);
