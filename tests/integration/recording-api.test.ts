@@ -54,8 +54,9 @@ describe('recording API', () => {
     const started = await host.start({ crowd: 200, symbols: 2, desks: 2, seed: 4, speed: 'max' });
     while (host.status().tick < 600) await sleep(20);
     await host.input({ kind: 'halt', desk: null, halted: true });
-    await host.input({ kind: 'halt', desk: null, halted: false });
-    while (host.status().tick < 900) await sleep(20);
+    // an input resolves with the tick it will apply at: at max speed that can be past 900, so run on past it
+    const released = await host.input({ kind: 'halt', desk: null, halted: false });
+    while (host.status().tick < Math.max(900, released.tick + 1)) await sleep(20);
     await host.stop();
 
     const list = (await call('recording.list')) as unknown[];
