@@ -168,21 +168,10 @@ interface Deployment {
   lastObs: Float64Array | null;
 }
 
-/** What a deployment's state is in a snapshot (plain data). */
-interface SavedDeployment {
-  input: DeployInput;
-  plan: DeployPlan;
+/** What a deployment's state is in a snapshot (plain data): the live state less the policies (rebuilt from the input). */
+type SavedDeployment = Omit<Deployment, 'ppo' | 'mappo' | 'lastObs' | 'steps'> & {
   steps: Array<{ marks: Float64Array; head: number; stepVolume: number; avgVolume: number; prevSentiment: number; sentimentChange: number }>;
-  volume: Float64Array;
-  lotUnits: Float64Array;
-  into: number;
-  t: number;
-  startEquity: Float64Array;
-  peak: number;
-  limitLots: number;
-  view: number;
-  startTick: number;
-}
+};
 
 export class PolicyAgents {
   private list: Deployment[] = [];
